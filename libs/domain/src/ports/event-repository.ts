@@ -1,0 +1,16 @@
+import type { EventRecord, EventSettings, WritableEventFields } from '../event.js';
+
+/**
+ * Events live in the database, the source of truth for configuration. Each change writes its
+ * journal entry (`event.created`, `event.updated`, `event.deleted`) in the same transaction.
+ */
+export interface EventRepository {
+  /** `null` when an event with this id exists already. */
+  create(settings: EventSettings): Promise<EventRecord | null>;
+  list(): Promise<EventRecord[]>;
+  get(eventId: string): Promise<EventRecord | null>;
+  /** `null` when there is no such event. */
+  update(eventId: string, changes: Partial<WritableEventFields>): Promise<EventRecord | null>;
+  /** `false` when there was no such event. */
+  delete(eventId: string): Promise<boolean>;
+}

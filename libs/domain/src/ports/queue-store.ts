@@ -1,0 +1,173 @@
+import type { EventStatus } from '../event.js';
+import type { ExpiredReason } from '../queue-state.js';
+
+/**
+ * The atomic queue operations. `RedisQueueStore` (one Lua script per operation) and
+ * `MemoryQueueStore` implement it and pass one contract suite (`test/queue-store.contract.ts`).
+ *
+ * Times are milliseconds since the epoch, taken from the store's own clock (Redis `TIME`, or the
+ * injected clock of the memory store), never from the caller, so processes never disagree.
+ */
+
+/** The settings the queue operations need, in store units. Written from the event row. */
+export interface QueueConfig {
+  eventId: string;
+  status: EventStatus;
+  limitCnt: number;
+  sessionTtlMs: number;
+  waitTimeoutMs: number;
+  /** A heartbeat sooner than this after the last one is refused (`TOO_FREQUENT`). */
+  pollRefusalMs: number;
+  blockReentry: boolean;
+  /** The event row's `updatedAt` in ms: lets the scheduler see a stale cache. */
+  version: number;
+}
+
+/** A place in the line, as a ticket names it. `epoch` changes when the store lost its state. */
+export interface Place {
+  eventId: string;
+  id: string;
+  seq: number;
+  epoch: string;
+}
+
+export interface Session {
+  admittedAt: number;
+  expiresAt: number;
+  /** The successToken stored for this session, `null` until one is saved. */
+  successToken: string | null;
+}
+
+/** Where a place stands right now. */
+export type PlaceState =
+  | { status: 'WAIT'; place: Place; rank: number; measuredRate: number | null }
+  | { status: 'ENTER'; place: Place; session: Session }
+  | { status: 'BLOCK'; place: Place }
+  | { status: 'EXPIRED'; place: Place; reason: ExpiredReason };
+
+export type EnterResult =
+  | { outcome: 'PLACED'; state: Extract<PlaceState, { status: 'WAIT' | 'ENTER' }> }
+  | { outcome: 'BLOCKED' }
+  | { outcome: 'ALREADY_QUEUED' }
+  | { outcome: 'NOT_OPEN'; status: EventStatus }
+  | { outcome: 'NO_EVENT' };
+
+export type PollResult =
+  | { outcome: 'STATE'; state: PlaceState }
+  | { outcome: 'TOO_FREQUENT'; retryAfterMs: number }
+  | { outcome: 'NO_EVENT' };
+
+export type ExitResult =
+  | { outcome: 'EXITED'; admitted: number }
+  | { outcome: 'ALREADY_EXITED' }
+  | { outcome: 'EXPIRED' }
+  | { outcome: 'NO_EVENT' };
+
+export type VerifyResult =
+  | { valid: true; expiresAt: number }
+  | { valid: false; reason: 'INVALID' | 'EXPIRED' | 'EXITED' | 'EVENT_NOT_FOUND' };
+
+/** What one scheduler pass did. */
+export interface SweepResult {
+  /** Sessions that reached `expiresAt`. */
+  expired: number;
+  /** Waiters whose last heartbeat is older than the wait timeout. */
+  abandoned: number;
+  /** Waiters whose place ended because the event was closed. */
+  removed: number;
+}
+
+export interface PromoteResult {
+  admitted: number;
+  abandoned: number;
+}
+
+export interface QueueStats {
+  waiting: number;
+  active: number;
+  admittedTotal: number;
+  exitedTotal: number;
+  expiredTotal: number;
+  abandonedTotal: number;
+}
+
+export const JOURNAL_TYPES = [
+  'user.entered',
+  'user.admitted',
+  'user.exited',
+  'user.expired',
+  'user.abandoned',
+  'user.removed',
+] as const;
+export type QueueJournalType = (typeof JOURNAL_TYPES)[number];
+
+/** One change, written by the same atomic operation as the change (the event's outbox). */
+export interface QueueJournalEntry {
+  /** Unique within the event, increasing (a Redis stream id such as `1700000000000-0`). */
+  entryId: string;
+  type: QueueJournalType;
+  eventId: string;
+  id: string;
+  at: number;
+  payload: Record<string, unknown>;
+}
+
+export interface QueueStore {
+  /**
+   * Writes the cached settings of an event. Creates the event's epoch when there is none. A switch
+   * into `DRAFT` or `CLOSED` ends every place taken before it (they answer `EVENT_CLOSED` at once
+   * and are removed by `sweep`); sessions run out.
+   */
+  configure(config: QueueConfig): Promise<void>;
+
+  /** The `version` of the cached settings, `null` when the store has none for the event. */
+  configVersion(eventId: string): Promise<number | null>;
+
+  /**
+   * Takes a new place for `id`: admitted at once when the event is OPEN, nobody waits and there is
+   * room, else at the back of the line. A lapsed place or session of `id` is ended first (and
+   * journaled). A heartbeat.
+   */
+  enter(eventId: string, id: string): Promise<EnterResult>;
+
+  /** The current state of a place; a waiter's poll is a heartbeat (paced by `pollRefusalMs`). */
+  poll(place: Place): Promise<PollResult>;
+
+  /** Stores the successToken of the place's session once; returns the one stored (`null`: no such session). */
+  saveSuccessToken(place: Place, successToken: string): Promise<string | null>;
+
+  /** Ends the place's session and, when the event is OPEN with room, admits the next waiter at once. */
+  exit(place: Place): Promise<ExitResult>;
+
+  /** Whether the place's session is active now, by the clock. Changes nothing. */
+  verify(place: Place): Promise<VerifyResult>;
+
+  /** Admits up to `max` waiters into free slots, in arrival order, skipping stale ones. */
+  promote(eventId: string, max: number): Promise<PromoteResult>;
+
+  /** Ends up to `max` of each: sessions past `expiresAt`, stale waiters, waiters of a closed event. */
+  sweep(eventId: string, max: number): Promise<SweepResult>;
+
+  /** Refreshes the admission rate the ETA uses (admissions per second over a sliding window). */
+  refreshRate(eventId: string): Promise<number | null>;
+
+  stats(eventId: string): Promise<QueueStats>;
+
+  /** Removes all queue state of an event except its journal. */
+  dropEvent(eventId: string): Promise<void>;
+
+  /** The oldest `max` journal entries not yet acknowledged. */
+  readJournal(eventId: string, max: number): Promise<QueueJournalEntry[]>;
+
+  /** Forgets journal entries that were forwarded. */
+  ackJournal(eventId: string, entryIds: string[]): Promise<void>;
+
+  /** Forgets the whole journal of an event (after its deletion was forwarded). */
+  dropJournal(eventId: string): Promise<void>;
+
+  /** Counts one hit of `key` in the current window; `allowed: false` past `limit`. */
+  hit(key: string, limit: number, windowMs: number): Promise<{ allowed: boolean; retryAfterMs: number }>;
+
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

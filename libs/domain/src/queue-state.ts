@@ -1,0 +1,37 @@
+import type { EventStatus } from './event.js';
+
+export const EXPIRED_REASONS = ['WAIT_TIMEOUT', 'SESSION_ENDED', 'EXITED', 'EVENT_CLOSED', 'PLACE_LOST'] as const;
+export type ExpiredReason = (typeof EXPIRED_REASONS)[number];
+
+export interface ExpectedInfo {
+  rank: number;
+  waitSeconds: number | null;
+  time: string | null;
+}
+
+interface StateBase {
+  id: string;
+  eventId: string;
+  eventStatus: EventStatus;
+  message?: string;
+}
+
+/** What a visitor is told: the QueueState of API.md. */
+export type QueueState =
+  | (StateBase & { status: 'WAIT'; ticket: string; expectedInfo: ExpectedInfo; pollAfterMs: number })
+  | (StateBase & {
+      status: 'ENTER';
+      ticket: string;
+      successToken: string;
+      expiresAt: string;
+      successUrl?: string;
+    })
+  | (StateBase & { status: 'BLOCK'; reason: 'REENTRY_BLOCKED' })
+  | (StateBase & { status: 'EXPIRED'; reason: ExpiredReason });
+
+/** A successUrl with the token appended as `wr_token`. */
+export function successUrlWithToken(successUrl: string, successToken: string): string {
+  const url = new URL(successUrl);
+  url.searchParams.set('wr_token', successToken);
+  return url.toString();
+}
