@@ -7,3 +7,4 @@ export * from './queue-state.js';
 export * from './ports/event-repository.js';
 export * from './ports/journal.js';
 export * from './ports/queue-store.js';
+export * from './user-id.js';

@@ -1,0 +1,52 @@
+export const ROLES = ['api', 'scheduler', 'dispatcher'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The whole configuration, read and validated once at start (see API.md, "Configuration"). */
+export interface FoyerConfig {
+  /** `NODE_ENV=production`: no embedded stores, no generated secrets. */
+  production: boolean;
+  port: number;
+  /** No trailing slash; the successToken issuer. */
+  publicUrl: string;
+  redis: {
+    /** `null` with `clusterNodes` also `null`: the embedded in-memory store. */
+    url: string | null;
+    clusterNodes: { host: string; port: number }[] | null;
+    keyPrefix: string;
+  };
+  /** `null`: the embedded PGlite database under `dataDir`. */
+  databaseUrl: string | null;
+  /** Absolute. */
+  dataDir: string;
+  adminApiKey: string;
+  /** The admin key came from `secrets.json`: print it at start so the developer can use it. */
+  adminApiKeyGenerated: boolean;
+  tokenPrivateKeyPem: string;
+  /** Further public keys for the JWKS, one PEM each. */
+  tokenPublicKeysPem: string[];
+  ticketSecret: string;
+  /** `null`: idTokens are refused and `SIGNED` events cannot be made. */
+  entryTokenSecret: string | null;
+  callbacks: {
+    /** `whsec_` + base64. */
+    signingSecret: string;
+    allowPrivate: boolean;
+    maxAttempts: number;
+    retryBaseMs: number;
+    timeoutMs: number;
+    concurrency: number;
+  };
+  schedulerTickMs: number;
+  /** 0: off. */
+  enterRateLimitPerMin: number;
+  trustProxyHops: number;
+  /** Origins without trailing slash. */
+  corsOrigins: '*' | string[];
+  journalRetentionDays: number;
+  callbackRetentionDays: number;
+  roles: ReadonlySet<Role>;
+  logLevel: LogLevel;
+}
