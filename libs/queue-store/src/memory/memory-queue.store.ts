@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+
+import {
+  systemClock,
+  type Clock,
+  type EnterResult,
+  type ExitResult,
+  type Place,
+  type PollResult,
+  type PromoteResult,
+  type QueueConfig,
+  type QueueJournalEntry,
+  type QueueStats,
+  type QueueStore,
+  type SweepResult,
+  type VerifyResult,
+} from '@foyer/domain';
+
+import { EventQueue } from './event-queue.js';
+import { FixedWindowCounter } from './fixed-window-counter.js';
+import { MemoryJournal } from './memory-journal.js';
+import { MEMORY_SNAPSHOT_FORMAT, type MemoryQueueSnapshot } from './memory-snapshot.js';
+
+export interface MemoryQueueStoreOptions {
+  clock?: Clock;
+  /** Makes a new event's epoch; random by default. */
+  random?: () => string;
+}
+
+const NO_STATS: QueueStats = {
+  waiting: 0,
+  active: 0,
+  admittedTotal: 0,
+  exitedTotal: 0,
+  expiredTotal: 0,
+  abandonedTotal: 0,
+};
+
+/**
+ * The queue store of the embedded default: every operation runs synchronously on in-process state,
+ * so each one is atomic, as a Lua script is in Redis. One process only — a second replica would
+ * keep a line of its own. Survives restarts through `toSnapshot` / `fromSnapshot`.
+ */
+export class MemoryQueueStore implements QueueStore {
+  private readonly events = new Map<string, EventQueue>();
+  /** Kept apart from `events`: a journal outlives its event until it has been forwarded. */
+  private readonly journals = new Map<string, MemoryJournal>();
+  private readonly hits = new FixedWindowCounter();
+  private readonly clock: Clock;
+  private readonly makeEpoch: () => string;
+
+  constructor(options: MemoryQueueStoreOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.makeEpoch = options.random ?? (() => randomBytes(9).toString('base64url'));
+  }
+
+  async configure(config: QueueConfig): Promise<void> {
+    const event = this.events.get(config.eventId);
+    if (event) event.configure({ ...config });
+    else this.events.set(config.eventId, new EventQueue({ ...config }, this.makeEpoch(), this.journalOf(config.eventId)));
+  }
+
+  async configVersion(eventId: string): Promise<number | null> {
+    return this.events.get(eventId)?.version ?? null;
+  }
+
+  async enter(eventId: string, id: string): Promise<EnterResult> {
+    return this.events.get(eventId)?.enter(id, this.clock.now()) ?? { outcome: 'NO_EVENT' };
+  }
+
+  async poll(place: Place): Promise<PollResult> {
+    return this.events.get(place.eventId)?.poll(place, this.clock.now()) ?? { outcome: 'NO_EVENT' };
+  }
+
+  async saveSuccessToken(place: Place, successToken: string): Promise<string | null> {
+    return this.events.get(place.eventId)?.saveSuccessToken(place, successToken, this.clock.now()) ?? null;
+  }
+
+  async exit(place: Place): Promise<ExitResult> {
+    return this.events.get(place.eventId)?.exit(place, this.clock.now()) ?? { outcome: 'NO_EVENT' };
+  }
+
+  async verify(place: Place): Promise<VerifyResult> {
+    return this.events.get(place.eventId)?.verify(place, this.clock.now()) ?? { valid: false, reason: 'EVENT_NOT_FOUND' };
+  }
+
+  async promote(eventId: string, max: number): Promise<PromoteResult> {
+    return this.events.get(eventId)?.promote(max, this.clock.now()) ?? { admitted: 0, abandoned: 0 };
+  }
+
+  async sweep(eventId: string, max: number): Promise<SweepResult> {
+    return this.events.get(eventId)?.sweep(max, this.clock.now()) ?? { expired: 0, abandoned: 0, removed: 0 };
+  }
+
+  async refreshRate(eventId: string): Promise<number | null> {
+    return this.events.get(eventId)?.refreshRate(this.clock.now()) ?? null;
+  }
+
+  async stats(eventId: string): Promise<QueueStats> {
+    return this.events.get(eventId)?.stats() ?? { ...NO_STATS };
+  }
+
+  async dropEvent(eventId: string): Promise<void> {
+    this.events.delete(eventId);
+  }
+
+  async readJournal(eventId: string, max: number): Promise<QueueJournalEntry[]> {
+    return this.journals.get(eventId)?.read(max) ?? [];
+  }
+
+  async ackJournal(eventId: string, entryIds: string[]): Promise<void> {
+    this.journals.get(eventId)?.ack(entryIds);
+  }
+
+  async dropJournal(eventId: string): Promise<void> {
+    const journal = this.journals.get(eventId);
+    if (!journal) return;
+    // A live event keeps writing to its journal object, so empty it rather than replace it.
+    journal.clear();
+    if (!this.events.has(eventId)) this.journals.delete(eventId);
+  }
+
+  async hit(key: string, limit: number, windowMs: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
+    return this.hits.hit(key, limit, windowMs, this.clock.now());
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {}
+
+  toSnapshot(): MemoryQueueSnapshot {
+    return {
+      format: MEMORY_SNAPSHOT_FORMAT,
+      events: [...this.events.values()].map((event) => event.toSnapshot()),
+      journals: [...this.journals.values()].filter((journal) => journal.size > 0 || this.events.has(journal.eventId)).map((journal) => journal.toSnapshot()),
+    };
+  }
+
+  static fromSnapshot(snapshot: MemoryQueueSnapshot, options: MemoryQueueStoreOptions = {}): MemoryQueueStore {
+    const store = new MemoryQueueStore(options);
+    for (const journal of snapshot.journals) store.journals.set(journal.eventId, MemoryJournal.fromSnapshot(journal));
+    for (const event of snapshot.events) {
+      const eventId = event.config.eventId;
+      store.events.set(eventId, EventQueue.fromSnapshot(event, store.journalOf(eventId)));
+    }
+    return store;
+  }
+
+  private journalOf(eventId: string): MemoryJournal {
+    let journal = this.journals.get(eventId);
+    if (!journal) {
+      journal = new MemoryJournal(eventId);
+      this.journals.set(eventId, journal);
+    }
+    return journal;
+  }
+}
