@@ -1,0 +1,84 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ERROR_STATUS, FoyerError, type ErrorCode } from '@foyer/domain';
+import { isStoreUnavailable } from './unavailable.js';
+
+interface ErrorBody {
+  statusCode: number;
+  code: ErrorCode;
+  message: string;
+  details?: { field: string; message: string }[];
+}
+
+/** Fastify's own refusals (body parsing, routing), by their error code. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'INVALID_JSON',
+};
+
+const BY_STATUS: Record<number, ErrorCode> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHORIZED',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+/**
+ * The one place where errors become the contract's JSON. Domain errors carry their code; Fastify's
+ * parser errors are mapped by code; a store outage is 503; anything else is a logged, generic 500
+ * that never leaks internals.
+ */
+@Catch()
+export class FoyerExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { body, retryAfterSeconds } = this.toBody(exception);
+    if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
+    reply.status(body.statusCode).send(body);
+  }
+
+  private toBody(exception: unknown): { body: ErrorBody; retryAfterSeconds?: number } {
+    if (exception instanceof FoyerError) {
+      const body: ErrorBody = { statusCode: exception.statusCode, code: exception.code, message: exception.message };
+      if (exception.extra.details) body.details = exception.extra.details;
+      return { body, retryAfterSeconds: exception.extra.retryAfterSeconds };
+    }
+    if (isStoreUnavailable(exception)) {
+      this.logger.warn(`store unavailable: ${(exception as Error).message}`);
+      return { body: make('STORE_UNAVAILABLE', 'the queue store or database is not answering; try again shortly') };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const cause = exception.cause as { code?: string; message?: string } | undefined;
+      const fastifyCode = cause?.code ? FASTIFY_CODES[cause.code] : undefined;
+      if (fastifyCode) return { body: make(fastifyCode, describeFastify(fastifyCode, cause?.message)) };
+      if (status === 400 && cause instanceof SyntaxError) return { body: make('INVALID_JSON', 'the body is not valid JSON') };
+      const code = BY_STATUS[status];
+      if (code && status < 500) return { body: { statusCode: status, code, message: exception.message } };
+    }
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return { body: make('INTERNAL_ERROR', 'internal error') };
+  }
+}
+
+function make(code: ErrorCode, message: string): ErrorBody {
+  return { statusCode: ERROR_STATUS[code], code, message };
+}
+
+function describeFastify(code: ErrorCode, original?: string): string {
+  switch (code) {
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 'the body must be sent as content-type: application/json';
+    case 'PAYLOAD_TOO_LARGE':
+      return 'the body is larger than 64 KiB';
+    default:
+      return original ? `the body is not valid JSON: ${original}` : 'the body is not valid JSON';
+  }
+}

@@ -1,0 +1,56 @@
+import type { INestApplication } from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import type { FoyerConfig } from '@foyer/config';
+import { FoyerExceptionFilter } from './foyer-exception.filter.js';
+import { FoyerMetrics } from './metrics.js';
+import { createValidationPipe } from './validation.js';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** Routes a browser calls from the customer's pages: these, and only these, answer CORS. */
+const VISITOR_ROUTE = /^\/(v1\/queue\/|v1\/active\/verify(\?|$)|\.well-known\/jwks\.json(\?|$))/;
+
+export function createFastifyAdapter(config: FoyerConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Fastify reads x-forwarded-for through exactly this many trusted hops; 0: the socket address.
+    trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
+    logger: false,
+    return503OnClosing: true,
+  });
+}
+
+/** Everything every HTTP entry point shares: validation, error shape, CORS, metrics, shutdown. */
+export function configureHttp(app: NestFastifyApplication, config: FoyerConfig): void {
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new FoyerExceptionFilter());
+  app.enableShutdownHooks();
+
+  const origins = config.corsOrigins;
+  app.enableCors({
+    delegator: (request: FastifyRequest, callback) => {
+      const visitor = VISITOR_ROUTE.test((request.url ?? '').replace(/^\/+/, '/'));
+      callback(null, {
+        origin: visitor ? (origins === '*' ? '*' : origins) : false,
+        methods: ['GET', 'POST', 'OPTIONS'],
+        allowedHeaders: ['content-type', 'authorization'],
+        exposedHeaders: ['retry-after'],
+        maxAge: 600,
+      });
+    },
+  });
+
+  const metrics = (app as INestApplication).get(FoyerMetrics);
+  const fastify = app.getHttpAdapter().getInstance();
+  // Bodies are JSON only: Fastify's built-in text/plain parser would let other types through.
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions?.url ?? 'unmatched';
+    metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+}

@@ -1,0 +1,9 @@
+export * from './admin.guard.js';
+export * from './error-response.dto.js';
+export * from './foyer-exception.filter.js';
+export * from './metrics.js';
+export * from './tokens.js';
+export * from './unavailable.js';
+export * from './validation.js';
+export { StoreUnavailableError } from '@foyer/domain';
+export * from './http-server.js';

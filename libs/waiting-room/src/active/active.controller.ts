@@ -1,0 +1,39 @@
+import type { JWK } from 'jose';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorResponseDto } from '@foyer/platform';
+import { ActiveService, type ExitAnswer, type VerifyAnswer } from './active.service.js';
+import { ExitAnswerDto, SuccessTokenDto, VerifyAnswerDto } from './success-token.dto.js';
+
+@ApiTags('customer backends')
+@Controller()
+export class ActiveController {
+  constructor(private readonly active: ActiveService) {}
+
+  @Post('v1/active/verify')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Check an admitted user's successToken online (sees exits and expiry by the clock)" })
+  @ApiResponse({ status: 200, type: VerifyAnswerDto })
+  verify(@Body() body: SuccessTokenDto): Promise<VerifyAnswer> {
+    return this.active.verify(body.successToken);
+  }
+
+  @Post('v1/active/exit')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'The user is done: free the slot, and admit the next waiter in the same atomic step',
+    description: 'Idempotent. A token of an earlier session of the same id never ends a later session.',
+  })
+  @ApiResponse({ status: 200, type: ExitAnswerDto })
+  @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'INVALID_TOKEN' })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'EVENT_NOT_FOUND' })
+  exit(@Body() body: SuccessTokenDto): Promise<ExitAnswer> {
+    return this.active.exit(body.successToken);
+  }
+
+  @Get('.well-known/jwks.json')
+  @ApiOperation({ summary: 'Public keys (ES256, kid = RFC 7638 thumbprint) for offline successToken checks' })
+  jwks(): { keys: JWK[] } {
+    return this.active.jwks();
+  }
+}

@@ -1,0 +1,94 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  EVENT_DEFAULTS,
+  eventNotFound,
+  eventSettingsProblems,
+  FoyerError,
+  validationFailed,
+  type EventRecord,
+  type EventRepository,
+  type EventSettings,
+  type QueueStats,
+  type QueueStore,
+  type WritableEventFields,
+} from '@foyer/domain';
+import { EVENT_REPOSITORY, QUEUE_STORE } from '@foyer/platform';
+import { IdTokenVerifier } from '@foyer/tokens';
+import { JournalForwarder } from '../journal/journal-forwarder.js';
+import type { CreateEventDto, UpdateEventDto } from './event.dto.js';
+import { EventCatalog } from './event-catalog.js';
+import { QueueConfigSync } from './queue-config-sync.js';
+
+/** Admins' events: the database row first (with its journal entry), then the store's cached copy. */
+@Injectable()
+export class EventsService {
+  private readonly logger = new Logger('Events');
+
+  constructor(
+    @Inject(EVENT_REPOSITORY) private readonly events: EventRepository,
+    @Inject(QUEUE_STORE) private readonly store: QueueStore,
+    private readonly catalog: EventCatalog,
+    private readonly configSync: QueueConfigSync,
+    private readonly forwarder: JournalForwarder,
+    private readonly idTokens: IdTokenVerifier,
+  ) {}
+
+  async create(dto: CreateEventDto): Promise<EventRecord> {
+    const settings: EventSettings = { ...EVENT_DEFAULTS, ...dto, message: dto.message || null };
+    this.checkConsistent(settings);
+    const created = await this.events.create(settings);
+    if (!created) throw new FoyerError('EVENT_EXISTS', `event '${dto.eventId}' exists already`);
+    await this.publish(created);
+    return created;
+  }
+
+  list(): Promise<EventRecord[]> {
+    return this.events.list();
+  }
+
+  async get(eventId: string): Promise<EventRecord & { stats: QueueStats }> {
+    const event = await this.events.get(eventId);
+    if (!event) throw eventNotFound(eventId);
+    return { ...event, stats: await this.store.stats(eventId) };
+  }
+
+  async update(eventId: string, dto: UpdateEventDto): Promise<EventRecord> {
+    const current = await this.events.get(eventId);
+    if (!current) throw eventNotFound(eventId);
+    const changes: Partial<WritableEventFields> = { ...dto };
+    if ('message' in changes) changes.message = changes.message || null;
+    this.checkConsistent({ ...current, ...changes });
+    const updated = await this.events.update(eventId, changes);
+    if (!updated) throw eventNotFound(eventId);
+    await this.publish(updated);
+    return updated;
+  }
+
+  /**
+   * The store's copy goes first, so no queue change can happen after it; the queue's remaining
+   * journal entries are forwarded before the row (and its `event.deleted`) goes.
+   */
+  async delete(eventId: string): Promise<void> {
+    if (!(await this.events.get(eventId))) throw eventNotFound(eventId);
+    await this.store.dropEvent(eventId);
+    await this.forwarder.flush(eventId);
+    await this.events.delete(eventId);
+    this.catalog.remember(eventId, null);
+    await this.store.dropJournal(eventId);
+  }
+
+  private checkConsistent(settings: Pick<EventSettings, 'waitTimeoutSec' | 'minPollIntervalMs' | 'idPolicy'>): void {
+    const problems = eventSettingsProblems(settings, { entryTokensConfigured: this.idTokens.configured });
+    if (problems.length > 0) throw validationFailed(problems);
+  }
+
+  /** The row is committed; a store that does not answer now is brought up to date by the next tick. */
+  private async publish(event: EventRecord): Promise<void> {
+    this.catalog.remember(event.eventId, event);
+    try {
+      await this.configSync.write(event);
+    } catch (err) {
+      this.logger.warn(`event '${event.eventId}' saved; the queue store gets it on the next tick: ${(err as Error).message}`);
+    }
+  }
+}

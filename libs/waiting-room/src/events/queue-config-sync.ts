@@ -1,0 +1,40 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EventRecord, EventRepository, QueueStore } from '@foyer/domain';
+import { EVENT_REPOSITORY, QUEUE_STORE } from '@foyer/platform';
+import { EventCatalog } from './event-catalog.js';
+import { toQueueConfig } from './queue-config.js';
+
+/**
+ * PostgreSQL is the source of truth for an event's settings; the queue store keeps a cache of them.
+ * This rewrites that cache on every change, on every tick when it is stale, and when the store has
+ * lost it (a Redis that restarted empty).
+ */
+@Injectable()
+export class QueueConfigSync {
+  constructor(
+    @Inject(QUEUE_STORE) private readonly store: QueueStore,
+    @Inject(EVENT_REPOSITORY) private readonly events: EventRepository,
+    private readonly catalog: EventCatalog,
+  ) {}
+
+  async write(event: EventRecord): Promise<void> {
+    await this.store.configure(toQueueConfig(event));
+  }
+
+  /** Rewrites the cache when its version is not the row's. Returns whether it did. */
+  async refresh(event: EventRecord): Promise<boolean> {
+    const cached = await this.store.configVersion(event.eventId);
+    if (cached === event.updatedAt.getTime()) return false;
+    await this.write(event);
+    return true;
+  }
+
+  /** The store has no settings for the event: rewrite them from the database if it still exists. */
+  async restore(eventId: string): Promise<boolean> {
+    const event = await this.events.get(eventId);
+    this.catalog.remember(eventId, event);
+    if (!event) return false;
+    await this.write(event);
+    return true;
+  }
+}

@@ -1,0 +1,15 @@
+import { pollRefusalMs, type EventRecord, type QueueConfig } from '@foyer/domain';
+
+/** The part of an event's settings the queue store caches, in its units. */
+export function toQueueConfig(event: EventRecord): QueueConfig {
+  return {
+    eventId: event.eventId,
+    status: event.status,
+    limitCnt: event.limitCnt,
+    sessionTtlMs: event.sessionTtlSec * 1000,
+    waitTimeoutMs: event.waitTimeoutSec * 1000,
+    pollRefusalMs: pollRefusalMs(event),
+    blockReentry: event.blockReentry,
+    version: event.updatedAt.getTime(),
+  };
+}

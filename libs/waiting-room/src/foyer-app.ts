@@ -1,0 +1,73 @@
+import { ConsoleLogger, Logger, Module, type DynamicModule, type INestApplicationContext, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FoyerConfig } from '@foyer/config';
+import type { Clock } from '@foyer/domain';
+import { configureHttp, createFastifyAdapter } from '@foyer/platform';
+import { FoyerCoreModule } from './foyer-core.module.js';
+import { AdminModule, OpsModule, SchedulerModule, VisitorModule } from './waiting-room.modules.js';
+
+export interface FoyerAppOptions {
+  clock?: Clock;
+}
+
+/** The modules this process runs, by FOYER_ROLES. (`dispatcher` arrives with ordered callbacks.) */
+function rootModule(config: FoyerConfig, options: FoyerAppOptions): DynamicModule {
+  const imports: (Type | DynamicModule)[] = [FoyerCoreModule.forRoot({ config, clock: options.clock })];
+  if (config.roles.has('api')) imports.push(VisitorModule, AdminModule, OpsModule);
+  if (config.roles.has('scheduler')) imports.push(SchedulerModule);
+
+  @Module({})
+  class FoyerRootModule {}
+  return { module: FoyerRootModule, imports };
+}
+
+/** An HTTP application with every role of `config.roles`; call `listen` to serve. */
+export async function createFoyerHttpApp(config: FoyerConfig, options: FoyerAppOptions = {}): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule(config, options), createFastifyAdapter(config), {
+    logger: jsonLogger(config),
+  });
+  configureHttp(app, config);
+  SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, openApiConfig(config)), {
+    jsonDocumentUrl: 'docs-json',
+  });
+  return app;
+}
+
+/** A process without HTTP (the worker app): only the background roles. */
+export async function createFoyerWorker(config: FoyerConfig, options: FoyerAppOptions = {}): Promise<INestApplicationContext> {
+  const roles = new Set([...config.roles].filter((role) => role !== 'api'));
+  const app = await NestFactory.createApplicationContext(rootModule({ ...config, roles }, options), {
+    logger: jsonLogger(config),
+  });
+  app.enableShutdownHooks();
+  return app;
+}
+
+function openApiConfig(config: FoyerConfig) {
+  return new DocumentBuilder()
+    .setTitle('Foyer')
+    .setDescription(
+      'A virtual waiting room: a fair line, an honest wait estimate, and signed tokens for admitted users. ' +
+        'Every non-2xx answer is { statusCode, code, message } (plus details on VALIDATION_FAILED).',
+    )
+    .setVersion('1')
+    .addServer(config.publicUrl)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_API_KEY' }, 'admin')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'the ticket of a QueueState' }, 'ticket')
+    .build();
+}
+
+/** Logs are JSON lines, at LOG_LEVEL and above. */
+function jsonLogger(config: FoyerConfig): ConsoleLogger {
+  return new ConsoleLogger({ json: true, logLevels: nestLogLevels(config.logLevel) });
+}
+
+function nestLogLevels(level: FoyerConfig['logLevel']): ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[] {
+  const order = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+  const upTo: number = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 }[level];
+  return order.slice(0, upTo + 1);
+}
+
+export const startupLogger = new Logger('Foyer');

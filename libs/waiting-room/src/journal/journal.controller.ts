@@ -1,0 +1,72 @@
+import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { EVENT_ID_PATTERN, type JournalRepository } from '@foyer/domain';
+import { AdminGuard, ErrorResponseDto, JOURNAL_REPOSITORY } from '@foyer/platform';
+
+export class JournalQueryDto {
+  @ApiPropertyOptional({ default: 0, minimum: 0, description: 'return entries with a greater offset' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  after: number = 0;
+
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit: number = 100;
+
+  @ApiPropertyOptional({ description: "only this event's entries" })
+  @IsOptional()
+  @Matches(EVENT_ID_PATTERN, { message: 'eventId must match [A-Za-z0-9._-]{1,64}' })
+  eventId?: string;
+}
+
+class JournalEntryDto {
+  @ApiProperty() offset!: number;
+  @ApiProperty({ example: 'user.admitted' }) type!: string;
+  @ApiProperty() eventId!: string;
+  @ApiPropertyOptional({ description: 'absent on event.* entries' }) id?: string;
+  @ApiProperty({ type: Object }) payload!: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+class JournalPageDto {
+  @ApiProperty({ type: [JournalEntryDto] }) items!: JournalEntryDto[];
+  @ApiProperty({ description: 'pass as `after` to read on; equals `after` on an empty page' }) nextAfter!: number;
+}
+
+@ApiTags('admin')
+@ApiBearerAuth('admin')
+@UseGuards(AdminGuard)
+@Controller('v1/admin/journal')
+export class JournalController {
+  constructor(@Inject(JOURNAL_REPOSITORY) private readonly journal: JournalRepository) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Page through every state change by offset',
+    description: 'Offsets only grow and commit in order: a reader that keeps nextAfter never misses or repeats an entry.',
+  })
+  @ApiResponse({ status: 200, type: JournalPageDto })
+  @ApiResponse({ status: 401, type: ErrorResponseDto })
+  async page(@Query() query: JournalQueryDto): Promise<JournalPageDto> {
+    const page = await this.journal.page(query.after, query.limit, query.eventId);
+    return {
+      items: page.items.map((entry) => ({
+        offset: entry.offset,
+        type: entry.type,
+        eventId: entry.eventId,
+        ...(entry.id !== null ? { id: entry.id } : {}),
+        payload: entry.payload,
+        createdAt: entry.createdAt.toISOString(),
+      })),
+      nextAfter: page.nextAfter,
+    };
+  }
+}

@@ -1,0 +1,61 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { EventRepository, QueueStore } from '@foyer/domain';
+import type { Database } from '@foyer/persistence';
+import { DATABASE, ErrorResponseDto, EVENT_REPOSITORY, FoyerMetrics, QUEUE_STORE, StoreUnavailableError } from '@foyer/platform';
+
+@ApiTags('operations')
+@Controller()
+export class OpsController {
+  constructor(
+    @Inject(QUEUE_STORE) private readonly store: QueueStore,
+    @Inject(DATABASE) private readonly database: Database,
+    @Inject(EVENT_REPOSITORY) private readonly events: EventRepository,
+    private readonly metrics: FoyerMetrics,
+  ) {}
+
+  @Get('health/live')
+  @ApiOperation({ summary: 'The process is up' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('health/ready')
+  @ApiOperation({ summary: 'The queue store and the database both answer' })
+  @ApiResponse({ status: 200 })
+  @ApiResponse({ status: 503, type: ErrorResponseDto, description: 'STORE_UNAVAILABLE' })
+  async ready(): Promise<{ status: 'ok'; queueStore: 'ok'; database: 'ok' }> {
+    const [store, database] = await Promise.allSettled([this.store.ping(), this.database.ping()]);
+    if (store.status === 'rejected') throw new StoreUnavailableError('the queue store', store.reason);
+    if (database.status === 'rejected') throw new StoreUnavailableError('the database', database.reason);
+    return { status: 'ok', queueStore: 'ok', database: 'ok' };
+  }
+
+  @Get('metrics')
+  @ApiOperation({ summary: 'Prometheus text format' })
+  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  async prometheus(): Promise<string> {
+    await this.refreshQueueGauges();
+    return this.metrics.registry.metrics();
+  }
+
+  @Get()
+  @ApiExcludeEndpoint()
+  root(): { name: string; docs: string } {
+    return { name: 'Foyer', docs: '/docs' };
+  }
+
+  private async refreshQueueGauges(): Promise<void> {
+    this.metrics.waiting.reset();
+    this.metrics.active.reset();
+    try {
+      for (const event of await this.events.list()) {
+        const stats = await this.store.stats(event.eventId);
+        this.metrics.waiting.set({ event: event.eventId }, stats.waiting);
+        this.metrics.active.set({ event: event.eventId }, stats.active);
+      }
+    } catch {
+      // A scrape during an outage still returns the process metrics; the gauges are simply absent.
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FoyerConfig } from '@foyer/config';
+import { FoyerError, retryAfterSeconds, type QueueStore } from '@foyer/domain';
+import { CONFIG, QUEUE_STORE } from '@foyer/platform';
+
+const WINDOW_MS = 60_000;
+
+/** `ENTER_RATE_LIMIT_PER_MIN` enters per client IP, counted in the queue store across instances. */
+@Injectable()
+export class EnterRateLimiter {
+  private readonly limit: number;
+
+  constructor(
+    @Inject(QUEUE_STORE) private readonly store: QueueStore,
+    @Inject(CONFIG) config: FoyerConfig,
+  ) {
+    this.limit = config.enterRateLimitPerMin;
+  }
+
+  async check(clientIp: string): Promise<void> {
+    if (this.limit <= 0) return;
+    const { allowed, retryAfterMs } = await this.store.hit(`enter:${clientIp}`, this.limit, WINDOW_MS);
+    if (!allowed) {
+      throw new FoyerError('RATE_LIMITED', `more than ${this.limit} enters a minute from this client`, {
+        retryAfterSeconds: retryAfterSeconds(retryAfterMs),
+      });
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { EVENT_STATUSES, EXPIRED_REASONS } from '@foyer/domain';
+
+export class ExpectedInfoDto {
+  @ApiProperty({ description: '1-based; rank 1 is admitted next', example: 42 })
+  rank!: number;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'estimated wait; null while no estimate is possible', example: 180 })
+  waitSeconds!: number | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'the wait rounded up to minutes as HH:MM', example: '00:03' })
+  time!: string | null;
+}
+
+/** API.md's QueueState; which fields are present depends on `status`. */
+export class QueueStateDto {
+  @ApiProperty({ example: 'user-123' }) id!: string;
+  @ApiProperty({ example: 'concert-2026' }) eventId!: string;
+  @ApiProperty({ enum: EVENT_STATUSES }) eventStatus!: string;
+  @ApiProperty({ enum: ['WAIT', 'ENTER', 'BLOCK', 'EXPIRED'] }) status!: string;
+
+  @ApiPropertyOptional({ description: 'WAIT and ENTER: opaque signed ticket; send as authorization: Bearer to poll or resume' })
+  ticket?: string;
+
+  @ApiPropertyOptional({ type: ExpectedInfoDto, description: 'WAIT only' })
+  expectedInfo?: ExpectedInfoDto;
+
+  @ApiPropertyOptional({
+    description:
+      'WAIT only: when to poll next. Grows with rank (about 1–2 s near the front), ±10 % jitter, never below minPollIntervalMs nor above a third of waitTimeoutSec.',
+  })
+  pollAfterMs?: number;
+
+  @ApiPropertyOptional({ description: 'ENTER only: ES256 JWT for the customer backend; the same on every answer of one session' })
+  successToken?: string;
+
+  @ApiPropertyOptional({ description: 'ENTER only: end of the session', format: 'date-time' })
+  expiresAt?: string;
+
+  @ApiPropertyOptional({ description: "ENTER only, when the event has one: successUrl with wr_token=<successToken>" })
+  successUrl?: string;
+
+  @ApiPropertyOptional({
+    enum: ['REENTRY_BLOCKED', ...EXPIRED_REASONS],
+    description:
+      'BLOCK: REENTRY_BLOCKED. EXPIRED: WAIT_TIMEOUT, SESSION_ENDED, EXITED, EVENT_CLOSED, PLACE_LOST. ' +
+      "A ticket whose session ended (exit or expiry) answers BLOCK while the event blocks re-entry, as a new enter would.",
+  })
+  reason?: string;
+
+  @ApiPropertyOptional({ description: "the event's operator message, when it has one" })
+  message?: string;
+}

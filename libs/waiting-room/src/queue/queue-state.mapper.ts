@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import {
+  expectedInfo,
+  planningRate,
+  pollAfterMs,
+  successUrlWithToken,
+  type EventRecord,
+  type PlaceState,
+  type QueueState,
+} from '@foyer/domain';
+import { TicketCodec } from '@foyer/tokens';
+import { SessionTokens } from '../active/session-tokens.js';
+
+/** Turns where a place stands in the store into what the visitor is told (API.md's QueueState). */
+@Injectable()
+export class QueueStateMapper {
+  constructor(
+    private readonly tickets: TicketCodec,
+    private readonly sessionTokens: SessionTokens,
+  ) {}
+
+  async toQueueState(event: EventRecord, state: PlaceState): Promise<QueueState> {
+    const base = {
+      id: state.place.id,
+      eventId: event.eventId,
+      eventStatus: event.status,
+      ...(event.message ? { message: event.message } : {}),
+    };
+    switch (state.status) {
+      case 'WAIT':
+        return {
+          ...base,
+          status: 'WAIT',
+          ticket: this.tickets.issue(state.place),
+          expectedInfo: expectedInfo(state.rank, planningRate(event, state.measuredRate)),
+          pollAfterMs: pollAfterMs(state.rank, event),
+        };
+      case 'ENTER': {
+        const successToken = await this.sessionTokens.tokenFor(state.place, state.session);
+        if (successToken === null) {
+          // The session ended between the read and the token's save: say so, as the next poll would.
+          return { ...base, status: 'EXPIRED', reason: 'SESSION_ENDED' };
+        }
+        return {
+          ...base,
+          status: 'ENTER',
+          ticket: this.tickets.issue(state.place),
+          successToken,
+          expiresAt: new Date(state.session.expiresAt).toISOString(),
+          ...(event.successUrl ? { successUrl: successUrlWithToken(event.successUrl, successToken) } : {}),
+        };
+      }
+      case 'BLOCK':
+        return { ...base, status: 'BLOCK', reason: 'REENTRY_BLOCKED' };
+      case 'EXPIRED':
+        return { ...base, status: 'EXPIRED', reason: state.reason };
+    }
+  }
+}

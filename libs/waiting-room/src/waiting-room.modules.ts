@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AdminGuard } from '@foyer/platform';
+import { ActiveController } from './active/active.controller.js';
+import { ActiveService } from './active/active.service.js';
+import { SessionTokens } from './active/session-tokens.js';
+import { EventsController } from './events/events.controller.js';
+import { EventsService } from './events/events.service.js';
+import { JournalController } from './journal/journal.controller.js';
+import { OpsController } from './ops/ops.controller.js';
+import { EnterRateLimiter } from './queue/enter-rate-limiter.js';
+import { QueueController } from './queue/queue.controller.js';
+import { QueueService } from './queue/queue.service.js';
+import { QueueStateMapper } from './queue/queue-state.mapper.js';
+import { QueueScheduler } from './scheduler/queue-scheduler.js';
+
+/** Visitors and customer backends: enter, poll, verify, exit, JWKS. */
+@Module({
+  controllers: [QueueController, ActiveController],
+  providers: [QueueService, QueueStateMapper, SessionTokens, EnterRateLimiter, ActiveService],
+})
+export class VisitorModule {}
+
+/** Admins: events and the journal. */
+@Module({
+  controllers: [EventsController, JournalController],
+  providers: [EventsService, AdminGuard],
+})
+export class AdminModule {}
+
+/** Health, metrics. */
+@Module({ controllers: [OpsController] })
+export class OpsModule {}
+
+/** The `scheduler` role: promotion, expiry, journal forwarding and retention. */
+@Module({
+  imports: [ScheduleModule.forRoot()],
+  providers: [QueueScheduler],
+})
+export class SchedulerModule {}

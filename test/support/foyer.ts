@@ -1,0 +1,77 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadConfig, type FoyerConfig } from '@foyer/config';
+import { createFoyerHttpApp } from '@foyer/waiting-room';
+import { HttpClient } from './http.js';
+import { createRedisPrefix, createTempDir, createTestDatabase, REDIS_URL } from './services.js';
+
+export type StoreMode = 'redis' | 'embedded';
+export const STORE_MODES: StoreMode[] = ['redis', 'embedded'];
+export const ADMIN_KEY = 'test-admin-key';
+export const ENTRY_TOKEN_SECRET = 'test-entry-token-secret-of-enough-length';
+
+/** Where an app keeps its state: removed by `dispose`, kept across restarts of the app. */
+export interface FoyerBacking {
+  mode: StoreMode;
+  env: Record<string, string>;
+  dispose(): Promise<void>;
+}
+
+export async function createBacking(mode: StoreMode, extraEnv: Record<string, string> = {}): Promise<FoyerBacking> {
+  const dataDir = createTempDir();
+  const env: Record<string, string> = {
+    FOYER_DATA_DIR: dataDir.path,
+    ADMIN_API_KEY: ADMIN_KEY,
+    ENTRY_TOKEN_SECRET,
+    SCHEDULER_TICK_MS: '100',
+    LOG_LEVEL: 'error',
+    ...extraEnv,
+  };
+  if (mode === 'embedded') {
+    return { mode, env, dispose: async () => dataDir.remove() };
+  }
+  const database = await createTestDatabase();
+  const redis = createRedisPrefix();
+  env.DATABASE_URL = database.url;
+  env.REDIS_URL = REDIS_URL;
+  env.REDIS_KEY_PREFIX = redis.prefix;
+  return {
+    mode,
+    env,
+    async dispose() {
+      await redis.cleanup();
+      await database.drop();
+      dataDir.remove();
+    },
+  };
+}
+
+export interface RunningFoyer {
+  app: NestFastifyApplication;
+  config: FoyerConfig;
+  url: string;
+  http: HttpClient;
+  close(): Promise<void>;
+}
+
+/** Starts the real app in this process on a free port, speaking HTTP. */
+export async function startFoyer(backing: FoyerBacking, env: Record<string, string> = {}): Promise<RunningFoyer> {
+  const config = loadConfig({ ...backing.env, ...env });
+  const app = await createFoyerHttpApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const url = `http://127.0.0.1:${port}`;
+  return { app, config, url, http: new HttpClient(url), close: () => app.close() };
+}
+
+/** Admin helpers over HTTP. */
+export function admin(http: HttpClient) {
+  const token = ADMIN_KEY;
+  return {
+    createEvent: (body: Record<string, unknown>) => http.post('/v1/admin/events', body, { token }),
+    patchEvent: (eventId: string, body: Record<string, unknown>) => http.patch(`/v1/admin/events/${eventId}`, body, { token }),
+    getEvent: (eventId: string) => http.get(`/v1/admin/events/${eventId}`, { token }),
+    deleteEvent: (eventId: string) => http.delete(`/v1/admin/events/${eventId}`, { token }),
+    journal: (query: string) => http.get(`/v1/admin/journal?${query}`, { token }),
+  };
+}
