@@ -4,7 +4,7 @@ import type { FoyerConfig } from '@foyer/config';
 import { systemClock, type Clock, type QueueStore } from '@foyer/domain';
 import { openDatabase, PrismaEventRepository, PrismaJournalRepository, type Database } from '@foyer/persistence';
 import { CLOCK, CONFIG, DATABASE, EVENT_REPOSITORY, FoyerMetrics, JOURNAL_REPOSITORY, QUEUE_STORE } from '@foyer/platform';
-import { createRedis, MemoryQueueStore, MemorySnapshotFile, RedisQueueStore } from '@foyer/queue-store';
+import { createRedis, MemoryQueueStore, MemorySnapshotFile, RedisQueueStore, whenReady } from '@foyer/queue-store';
 import { IdTokenVerifier, SuccessTokens, TicketCodec } from '@foyer/tokens';
 import { EventCatalog } from './events/event-catalog.js';
 import { QueueConfigSync } from './events/queue-config-sync.js';
@@ -58,15 +58,50 @@ function snapshotPath(config: FoyerConfig): string {
   return join(config.dataDir, 'queue-snapshot.json');
 }
 
-function createQueueStore(config: FoyerConfig, clock: Clock): QueueStore {
+/** How long a start waits for Redis before serving anyway (answering 503 until it connects). */
+const REDIS_READY_WAIT_MS = 5_000;
+
+async function createQueueStore(config: FoyerConfig, clock: Clock): Promise<QueueStore> {
   const { url, clusterNodes, keyPrefix } = config.redis;
   if (url || clusterNodes) {
     // An API process fails fast (→ 503); a worker-only process waits out an outage.
     const profile = config.roles.has('api') ? 'api' : 'worker';
-    return new RedisQueueStore(createRedis({ url, clusterNodes, profile, name: 'foyer' }), { keyPrefix });
+    const redis = createRedis({ url, clusterNodes, profile, name: 'foyer' });
+    // The API profile queues nothing while connecting, so let the first requests find it ready.
+    const ready = await Promise.race([
+      whenReady(redis).then(() => true, () => false),
+      new Promise<boolean>((resolve) => setTimeout(resolve, REDIS_READY_WAIT_MS, false).unref()),
+    ]);
+    if (!ready) new Logger('Stores').warn('Redis is not answering yet; queue routes answer 503 until it does');
+    return new RedisQueueStore(redis, { keyPrefix });
   }
   const snapshot = new MemorySnapshotFile(snapshotPath(config)).load();
   return snapshot ? MemoryQueueStore.fromSnapshot(snapshot, { clock }) : new MemoryQueueStore({ clock });
+}
+
+/**
+ * A database that cannot be opened stops the start; the error names which one (the driver's own
+ * message, such as `connect ECONNREFUSED 127.0.0.1:5432`, does not), without its password.
+ */
+async function openDatabaseOrExplain(config: FoyerConfig): Promise<Database> {
+  try {
+    return await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  } catch (err) {
+    const which = config.databaseUrl
+      ? `the database at DATABASE_URL=${withoutPassword(config.databaseUrl)}`
+      : `the embedded database under ${join(config.dataDir, 'pglite')}`;
+    throw new Error(`cannot open ${which}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function withoutPassword(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
 }
 
 /** The ports and their adapters, chosen from the configuration; global so feature modules just inject. */
@@ -80,7 +115,7 @@ export class FoyerCoreModule {
       { provide: QUEUE_STORE, useFactory: () => createQueueStore(config, clock) },
       {
         provide: DATABASE,
-        useFactory: () => openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }),
+        useFactory: () => openDatabaseOrExplain(config),
       },
       { provide: EVENT_REPOSITORY, useFactory: (db: Database) => new PrismaEventRepository(db), inject: [DATABASE] },
       { provide: JOURNAL_REPOSITORY, useFactory: (db: Database) => new PrismaJournalRepository(db), inject: [DATABASE] },

@@ -1,0 +1,4 @@
+export * from './memory/memory-queue.store.js';
+export * from './memory/memory-snapshot.js';
+export * from './redis/redis-connection.js';
+export * from './redis/redis-queue.store.js';

@@ -1,0 +1,50 @@
+--[[
+  Admitted users: `active` (score = expiresAt), `sess` (id -> "seq:admittedAt:expiresAt"),
+  `tok` (id -> successToken) and, once a session ended, `done` (id -> "seq:X" exit, "seq:S" expiry).
+  ev: the script's key table (active, sess, tok, done, stats, log).
+]]
+--@include "journal"
+
+local function parseSession(raw)
+  if not raw then
+    return nil
+  end
+  local seq, admittedAt, expiresAt = string.match(raw, '^(%d+):(%d+):(%d+)$')
+  return { seq = tonumber(seq), admittedAt = tonumber(admittedAt), expiresAt = tonumber(expiresAt) }
+end
+
+local function parseDone(raw)
+  if not raw then
+    return nil
+  end
+  local seq, kind = string.match(raw, '^(%d+):(%a)$')
+  return { seq = tonumber(seq), kind = kind }
+end
+
+-- Admits id into a session; counts it in the admission-rate bucket of now. Returns expiresAt.
+local function admit(ev, cfg, id, seq, now, immediate, rateBucketMs)
+  local expiresAt = now + cfg.sessionTtlMs
+  redis.call('ZADD', ev.active, expiresAt, id)
+  redis.call('HSET', ev.sess, id, int(seq) .. ':' .. int(now) .. ':' .. int(expiresAt))
+  redis.call('HDEL', ev.tok, id)
+  redis.call('HINCRBY', ev.stats, 'admittedTotal', 1)
+  redis.call('HINCRBY', ev.stats, 'r:' .. int(math.floor(now / rateBucketMs)), 1)
+  journal(ev.log, 'user.admitted', id, '{"seq":' .. int(seq) .. ',"expiresAt":' .. int(expiresAt)
+    .. ',"immediate":' .. (immediate and 'true' or 'false') .. '}')
+  return expiresAt
+end
+
+-- kind 'X': the user exited; kind 'S': the session reached expiresAt.
+local function endSession(ev, id, seq, kind)
+  redis.call('ZREM', ev.active, id)
+  redis.call('HDEL', ev.sess, id)
+  redis.call('HDEL', ev.tok, id)
+  redis.call('HSET', ev.done, id, int(seq) .. ':' .. kind)
+  if kind == 'X' then
+    redis.call('HINCRBY', ev.stats, 'exitedTotal', 1)
+    journal(ev.log, 'user.exited', id, seqPayload(seq))
+  else
+    redis.call('HINCRBY', ev.stats, 'expiredTotal', 1)
+    journal(ev.log, 'user.expired', id, seqPayload(seq))
+  end
+end

@@ -1,0 +1,35 @@
+/**
+ * Every Redis key Foyer uses is built here, and only here. Scripts receive their keys through
+ * KEYS, never assemble them, so a Cluster can route each call to the slot that holds the event.
+ */
+
+/** The per-event keys (see STORE-SPEC.md for what each holds). */
+export const EVENT_KEY_NAMES = ['cfg', 'seq', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'log'] as const;
+export type EventKeyName = (typeof EVENT_KEY_NAMES)[number];
+
+export type EventKeys = Readonly<Record<EventKeyName, string>>;
+
+export class QueueKeys {
+  constructor(readonly prefix: string) {}
+
+  /** `${prefix}ev:{${eventId}}:${name}`: the braces put every key of one event in one Cluster slot. */
+  eventKey(eventId: string, name: EventKeyName): string {
+    return `${this.prefix}ev:{${eventId}}:${name}`;
+  }
+
+  eventKeys(eventId: string): EventKeys {
+    const keys = {} as Record<EventKeyName, string>;
+    for (const name of EVENT_KEY_NAMES) keys[name] = this.eventKey(eventId, name);
+    return keys;
+  }
+
+  /** The keys of an event in the order a script declares them. */
+  eventKeyList(eventId: string, names: readonly EventKeyName[]): string[] {
+    return names.map((name) => this.eventKey(eventId, name));
+  }
+
+  /** One rate-limit counter per client key (it holds its current window and the count in it). */
+  rateLimitKey(key: string): string {
+    return `${this.prefix}rl:${key}`;
+  }
+}

@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+import {
+  JOURNAL_TYPES,
+  RATE_BUCKET_MS,
+  measuredAdmissionRate,
+  staleRateBuckets,
+  type EnterResult,
+  type ExitResult,
+  type Place,
+  type PollResult,
+  type PromoteResult,
+  type QueueConfig,
+  type QueueJournalEntry,
+  type QueueJournalType,
+  type QueueStats,
+  type QueueStore,
+  type SweepResult,
+  type VerifyResult,
+} from '@foyer/domain';
+import { QueueKeys } from './queue-keys.js';
+import { decodeReply } from './script-replies.js';
+import { SCRIPT_KEYS, defineScripts, runScript, type EventScriptName, type ScriptArg } from './scripts.js';
+
+/** An exit admits into its freed slot in the same step; this bounds the heads one exit may pop. */
+export const EXIT_PROMOTE_MAX = 1000;
+
+export interface RedisQueueStoreOptions {
+  /** Prefix of every key (`REDIS_KEY_PREFIX`), so deployments and test runs can share a server. */
+  keyPrefix: string;
+}
+
+/**
+ * The queue on Redis (single or Cluster): every state change is one Lua script, so a change and
+ * its journal entry happen atomically and no number of replicas can over-admit. Times come from
+ * Redis `TIME`. The store owns the connection it is given: `close()` quits it.
+ */
+export class RedisQueueStore implements QueueStore {
+  private readonly keys: QueueKeys;
+
+  constructor(
+    private readonly redis: Redis | Cluster,
+    options: RedisQueueStoreOptions,
+  ) {
+    this.keys = new QueueKeys(options.keyPrefix);
+    defineScripts(redis);
+  }
+
+  async configure(config: QueueConfig): Promise<void> {
+    await this.run('configure', config.eventId, [
+      config.status,
+      config.limitCnt,
+      config.sessionTtlMs,
+      config.waitTimeoutMs,
+      config.pollRefusalMs,
+      config.blockReentry ? 1 : 0,
+      config.version,
+      // Used only when the event has no epoch yet (first configure, or after dropEvent).
+      randomBytes(9).toString('base64url'),
+    ]);
+  }
+
+  async configVersion(eventId: string): Promise<number | null> {
+    const [epoch, version] = await this.redis.hmget(this.keys.eventKey(eventId, 'cfg'), 'epoch', 'version');
+    return epoch === null || version === null ? null : Number(version);
+  }
+
+  async enter(eventId: string, id: string): Promise<EnterResult> {
+    return decodeReply('enter', await this.run('enter', eventId, [id, RATE_BUCKET_MS]), { eventId, id });
+  }
+
+  async poll(place: Place): Promise<PollResult> {
+    return decodeReply('poll', await this.run('poll', place.eventId, [place.id, place.seq, place.epoch]), place);
+  }
+
+  async saveSuccessToken(place: Place, successToken: string): Promise<string | null> {
+    const stored = await this.run('save-token', place.eventId, [place.id, place.seq, place.epoch, successToken]);
+    return typeof stored === 'string' ? stored : null;
+  }
+
+  async exit(place: Place): Promise<ExitResult> {
+    const args = [place.id, place.seq, place.epoch, EXIT_PROMOTE_MAX, RATE_BUCKET_MS];
+    return decodeReply('exit', await this.run('exit', place.eventId, args), place);
+  }
+
+  async verify(place: Place): Promise<VerifyResult> {
+    return decodeReply('verify', await this.run('verify', place.eventId, [place.id, place.seq, place.epoch]), place);
+  }
+
+  async promote(eventId: string, max: number): Promise<PromoteResult> {
+    const [admitted, abandoned] = numbers(await this.run('promote', eventId, [max, RATE_BUCKET_MS]));
+    return { admitted, abandoned };
+  }
+
+  async sweep(eventId: string, max: number): Promise<SweepResult> {
+    const [expired, abandoned, removed] = numbers(await this.run('sweep', eventId, [max]));
+    return { expired, abandoned, removed };
+  }
+
+  /** Two round trips: read the buckets, then store what the domain's rule makes of them. */
+  async refreshRate(eventId: string): Promise<number | null> {
+    const window = numbers(await this.run('rate-buckets', eventId, []));
+    if (window.length === 0) return null;
+    const [now, ...counts] = window;
+    const buckets = new Map<number, number>();
+    for (let i = 0; i + 1 < counts.length; i += 2) buckets.set(counts[i], counts[i + 1]);
+    const rate = measuredAdmissionRate(buckets, now);
+    const stale = staleRateBuckets(buckets.keys(), now);
+    await this.run('set-rate', eventId, [rate === null ? '' : String(rate), ...stale]);
+    return rate;
+  }
+
+  async stats(eventId: string): Promise<QueueStats> {
+    const [waiting, active, admittedTotal, exitedTotal, expiredTotal, abandonedTotal] = numbers(
+      await this.run('stats', eventId, []),
+    );
+    return { waiting, active, admittedTotal, exitedTotal, expiredTotal, abandonedTotal };
+  }
+
+  async dropEvent(eventId: string): Promise<void> {
+    await this.run('drop', eventId, []);
+  }
+
+  async readJournal(eventId: string, max: number): Promise<QueueJournalEntry[]> {
+    if (max <= 0) return [];
+    const entries = await this.redis.xrange(this.keys.eventKey(eventId, 'log'), '-', '+', 'COUNT', max);
+    return entries.map(([entryId, fields]) => journalEntry(eventId, entryId, fields));
+  }
+
+  async ackJournal(eventId: string, entryIds: string[]): Promise<void> {
+    if (entryIds.length === 0) return;
+    await this.redis.xdel(this.keys.eventKey(eventId, 'log'), ...entryIds);
+  }
+
+  async dropJournal(eventId: string): Promise<void> {
+    await this.redis.unlink(this.keys.eventKey(eventId, 'log'));
+  }
+
+  async hit(key: string, limit: number, windowMs: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
+    if (!(windowMs >= 1)) throw new RangeError(`windowMs must be at least 1, got ${windowMs}`);
+    const [allowed, retryAfterMs] = numbers(
+      await runScript(this.redis, 'hit', [this.keys.rateLimitKey(key)], [limit, windowMs]),
+    );
+    return { allowed: allowed === 1, retryAfterMs };
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    if (this.redis.status === 'end') return;
+    // QUIT lets replies in flight arrive; without a live connection it would wait for one.
+    if (this.redis.status === 'ready') await this.redis.quit();
+    else this.redis.disconnect();
+  }
+
+  private run(name: EventScriptName, eventId: string, args: readonly ScriptArg[]): Promise<unknown> {
+    return runScript(this.redis, name, this.keys.eventKeyList(eventId, SCRIPT_KEYS[name]), args);
+  }
+}
+
+function numbers(reply: unknown): number[] {
+  if (!Array.isArray(reply)) throw new Error(`expected an array reply, got ${JSON.stringify(reply)}`);
+  return reply.map(Number);
+}
+
+/** A stream entry of the event's outbox: fields t (type), u (user id), d (JSON payload). */
+function journalEntry(eventId: string, entryId: string, fields: string[]): QueueJournalEntry {
+  const field = (name: string): string => {
+    for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+    throw new Error(`journal entry ${entryId} of event '${eventId}' has no field '${name}'`);
+  };
+  const type = field('t');
+  if (!(JOURNAL_TYPES as readonly string[]).includes(type)) {
+    throw new Error(`journal entry ${entryId} of event '${eventId}' has an unknown type '${type}'`);
+  }
+  return {
+    entryId,
+    type: type as QueueJournalType,
+    eventId,
+    id: field('u'),
+    at: Number(entryId.slice(0, entryId.indexOf('-'))),
+    payload: JSON.parse(field('d')) as Record<string, unknown>,
+  };
+}
