@@ -1,12 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyRequest } from 'fastify';
+import { errorCodes, type FastifyRequest } from 'fastify';
 import type { FoyerConfig } from '@foyer/config';
 import { FoyerExceptionFilter } from './foyer-exception.filter.js';
 import { FoyerMetrics } from './metrics.js';
 import { createValidationPipe } from './validation.js';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 /** Routes a browser calls from the customer's pages: these, and only these, answer CORS. */
 const VISITOR_ROUTE = /^\/(v1\/queue\/|v1\/active\/verify(\?|$)|\.well-known\/jwks\.json(\?|$))/;
@@ -17,7 +18,9 @@ export function createFastifyAdapter(config: FoyerConfig): FastifyAdapter {
     // Fastify reads x-forwarded-for through exactly this many trusted hops; 0: the socket address.
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     logger: false,
-    return503OnClosing: true,
+    // While draining, requests already on a connection are still served (the stores close only
+    // after HTTP has drained); Fastify's own 503 would not carry the contract's error body.
+    return503OnClosing: false,
   });
 }
 
@@ -45,6 +48,12 @@ export function configureHttp(app: NestFastifyApplication, config: FoyerConfig):
   const fastify = app.getHttpAdapter().getInstance();
   // Bodies are JSON only: Fastify's built-in text/plain parser would let other types through.
   fastify.removeContentTypeParser('text/plain');
+  // Nest adds a form parser when the app starts unless one is set here first; this one refuses,
+  // as Fastify refuses any type it has no parser for (a form post is also a cross-site request
+  // that needs no CORS preflight).
+  app.useBodyParser(FORM_TYPE, {}, (request, _body, done) => {
+    done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type'] ?? FORM_TYPE), undefined);
+  });
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions?.url ?? 'unmatched';
     metrics.httpDuration.observe(

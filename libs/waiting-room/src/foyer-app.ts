@@ -2,6 +2,7 @@ import { ConsoleLogger, Logger, Module, type DynamicModule, type INestApplicatio
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { CallbacksApiModule, CallbacksDispatcherModule } from '@foyer/callbacks';
 import type { FoyerConfig } from '@foyer/config';
 import type { Clock } from '@foyer/domain';
 import { configureHttp, createFastifyAdapter } from '@foyer/platform';
@@ -12,11 +13,12 @@ export interface FoyerAppOptions {
   clock?: Clock;
 }
 
-/** The modules this process runs, by FOYER_ROLES. (`dispatcher` arrives with ordered callbacks.) */
+/** The modules this process runs, by FOYER_ROLES. */
 function rootModule(config: FoyerConfig, options: FoyerAppOptions): DynamicModule {
   const imports: (Type | DynamicModule)[] = [FoyerCoreModule.forRoot({ config, clock: options.clock })];
-  if (config.roles.has('api')) imports.push(VisitorModule, AdminModule, OpsModule);
+  if (config.roles.has('api')) imports.push(VisitorModule, AdminModule, OpsModule, CallbacksApiModule);
   if (config.roles.has('scheduler')) imports.push(SchedulerModule);
+  if (config.roles.has('dispatcher')) imports.push(CallbacksDispatcherModule);
 
   @Module({})
   class FoyerRootModule {}
@@ -28,7 +30,11 @@ export async function createFoyerHttpApp(config: FoyerConfig, options: FoyerAppO
   const app = await NestFactory.create<NestFastifyApplication>(rootModule(config, options), createFastifyAdapter(config), {
     logger: jsonLogger(config),
   });
+  // Registered before configureHttp's own call (Nest ignores a repeat): after a graceful shutdown
+  // the process exits with 0 instead of raising the signal again, which supervisors read as a crash.
+  app.enableShutdownHooks([], { useProcessExit: true });
   configureHttp(app, config);
+  closeConnectionsWhileDraining(app);
   SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, openApiConfig(config)), {
     jsonDocumentUrl: 'docs-json',
   });
@@ -41,8 +47,25 @@ export async function createFoyerWorker(config: FoyerConfig, options: FoyerAppOp
   const app = await NestFactory.createApplicationContext(rootModule({ ...config, roles }, options), {
     logger: jsonLogger(config),
   });
-  app.enableShutdownHooks();
+  app.enableShutdownHooks([], { useProcessExit: true });
   return app;
+}
+
+/**
+ * Closing the server ends idle connections, but a keep-alive connection busy at that moment would
+ * stay open after its answer until the keep-alive timeout (72 s), holding the process long after
+ * the drain. Answers sent while closing say `connection: close`, so the client lets go at once.
+ */
+function closeConnectionsWhileDraining(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
 }
 
 function openApiConfig(config: FoyerConfig) {
