@@ -34,7 +34,8 @@ export class EventsService {
   ) {}
 
   async create(dto: CreateEventDto): Promise<EventRecord> {
-    const settings: EventSettings = { ...EVENT_DEFAULTS, ...dto, message: dto.message || null };
+    const given = fieldsGiven(dto);
+    const settings: EventSettings = { ...EVENT_DEFAULTS, ...given, message: given.message || null };
     this.checkConsistent(settings);
     const created = await this.events.create(settings);
     if (!created) throw new FoyerError('EVENT_EXISTS', `event '${dto.eventId}' exists already`);
@@ -55,7 +56,7 @@ export class EventsService {
   async update(eventId: string, dto: UpdateEventDto): Promise<EventRecord> {
     const current = await this.events.get(eventId);
     if (!current) throw eventNotFound(eventId);
-    const changes: Partial<WritableEventFields> = { ...dto };
+    const changes: Partial<WritableEventFields> = fieldsGiven(dto);
     if ('message' in changes) changes.message = changes.message || null;
     this.checkConsistent({ ...current, ...changes });
     const updated = await this.events.update(eventId, changes);
@@ -91,4 +92,13 @@ export class EventsService {
       this.logger.warn(`event '${event.eventId}' saved; the queue store gets it on the next tick: ${(err as Error).message}`);
     }
   }
+}
+
+/**
+ * The fields the request actually sent. A validated DTO instance has every declared field as an
+ * own property, `undefined` when omitted; spread over the defaults or the current row, those would
+ * erase them (and hide them from the cross-field checks).
+ */
+function fieldsGiven<T extends object>(dto: T): T {
+  return Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined)) as T;
 }

@@ -19,6 +19,12 @@ export class QueueConfigSync {
 
   async write(event: EventRecord): Promise<void> {
     await this.store.configure(toQueueConfig(event));
+    // A delete may have run between reading the row and writing its copy (a tick or a restore
+    // racing it): then the copy would outlive the event, so take it back out.
+    if (!(await this.events.get(event.eventId))) {
+      await this.store.dropEvent(event.eventId);
+      await this.store.dropJournal(event.eventId);
+    }
   }
 
   /** Rewrites the cache when its version is not the row's. Returns whether it did. */
