@@ -497,4 +497,18 @@ describe('a store that is not there', () => {
     expect(output).toContain('127.0.0.1:1');
     expect(output).not.toContain('s3cret-pw');
   });
+
+  it('a worker refuses the embedded stores, which belong to the single npm start process', async () => {
+    const embedded = await createBacking('embedded');
+    try {
+      const worker = spawnFoyerRaw({ name: 'embedded-worker', entry: 'worker', env: { ...embedded.env, FOYER_ROLES: 'scheduler' } });
+      started.push(worker);
+      const status = await within(worker.exited, WITHIN);
+      expect(status).toEqual({ code: 1, signal: null });
+      expect(worker.output()).toContain('REDIS_URL');
+      expect(worker.output()).toContain('DATABASE_URL');
+    } finally {
+      await embedded.dispose();
+    }
+  });
 });

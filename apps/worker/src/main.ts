@@ -5,6 +5,13 @@ import { createFoyerWorker, startupLogger } from '@foyer/waiting-room';
 /** The background entry point: the scheduler (and, later, the callback dispatcher); no HTTP. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  // The embedded store and database live inside one process (`npm start`); a separate worker
+  // would see a line of its own and could corrupt the embedded database's files.
+  if ((!config.redis.url && !config.redis.clusterNodes) || !config.databaseUrl) {
+    throw new ConfigError([
+      'the worker needs REDIS_URL (or REDIS_CLUSTER_NODES) and DATABASE_URL: the embedded stores belong to the single `npm start` process',
+    ]);
+  }
   await createFoyerWorker(config);
   startupLogger.log(`Foyer worker running (roles: ${[...config.roles].filter((r) => r !== 'api').join(',') || 'none'})`);
 }
