@@ -268,6 +268,17 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
       expect((await adm.createEvent({ ...base(), waitTimeoutSec: 3, minPollIntervalMs: 1000 })).status).toBe(201);
     });
 
+    it('refuses a callbackUrl on a loopback or private address (lifecycle notifications are callbacks)', async () => {
+      for (const callbackUrl of ['http://127.0.0.1:9/hook', 'http://10.1.2.3/hook', 'http://[::1]/hook', 'http://169.254.169.254/x']) {
+        const eventId = uniqueEventId(mode);
+        expectError(await adm.createEvent({ eventId, name: 'x', limitCnt: 1, callbackUrl }), 400, 'CALLBACK_URL_FORBIDDEN');
+        expectError(await adm.getEvent(eventId), 404, 'EVENT_NOT_FOUND');
+      }
+      const eventId = await newEvent();
+      expectError(await adm.patchEvent(eventId, { callbackUrl: 'http://192.168.0.10/hook' }), 400, 'CALLBACK_URL_FORBIDDEN');
+      expect((await adm.getEvent(eventId)).body.callbackUrl).toBeNull();
+    });
+
     it('lists events, and reads one with its stats', async () => {
       const first = await newEvent({ name: 'Listed one' });
       const second = await newEvent({ name: 'Listed two', limitCnt: 7 });

@@ -12,7 +12,9 @@ import {
   type QueueStore,
   type WritableEventFields,
 } from '@foyer/domain';
-import { EVENT_REPOSITORY, QUEUE_STORE } from '@foyer/platform';
+import { CallbackUrlPolicy } from '@foyer/callbacks';
+import type { FoyerConfig } from '@foyer/config';
+import { CONFIG, EVENT_REPOSITORY, QUEUE_STORE } from '@foyer/platform';
 import { IdTokenVerifier } from '@foyer/tokens';
 import { JournalForwarder } from '../journal/journal-forwarder.js';
 import type { CreateEventDto, UpdateEventDto } from './event.dto.js';
@@ -23,6 +25,7 @@ import { QueueConfigSync } from './queue-config-sync.js';
 @Injectable()
 export class EventsService {
   private readonly logger = new Logger('Events');
+  private readonly callbackUrls: CallbackUrlPolicy;
 
   constructor(
     @Inject(EVENT_REPOSITORY) private readonly events: EventRepository,
@@ -31,12 +34,16 @@ export class EventsService {
     private readonly configSync: QueueConfigSync,
     private readonly forwarder: JournalForwarder,
     private readonly idTokens: IdTokenVerifier,
-  ) {}
+    @Inject(CONFIG) config: FoyerConfig,
+  ) {
+    this.callbackUrls = new CallbackUrlPolicy(config.callbacks.allowPrivate);
+  }
 
   async create(dto: CreateEventDto): Promise<EventRecord> {
     const given = fieldsGiven(dto);
     const settings: EventSettings = { ...EVENT_DEFAULTS, ...given, message: given.message || null };
     this.checkConsistent(settings);
+    await this.checkCallbackUrl(settings.callbackUrl);
     const created = await this.events.create(settings);
     if (!created) throw new FoyerError('EVENT_EXISTS', `event '${dto.eventId}' exists already`);
     await this.publish(created);
@@ -59,6 +66,7 @@ export class EventsService {
     const changes: Partial<WritableEventFields> = fieldsGiven(dto);
     if ('message' in changes) changes.message = changes.message || null;
     this.checkConsistent({ ...current, ...changes });
+    if (changes.callbackUrl !== undefined) await this.checkCallbackUrl(changes.callbackUrl);
     const updated = await this.events.update(eventId, changes);
     if (!updated) throw eventNotFound(eventId);
     await this.publish(updated);
@@ -76,6 +84,11 @@ export class EventsService {
     await this.events.delete(eventId);
     this.catalog.remember(eventId, null);
     await this.store.dropJournal(eventId);
+  }
+
+  /** Lifecycle notifications go to the callbackUrl: the same forbidden targets as any callback. */
+  private async checkCallbackUrl(callbackUrl: string | null): Promise<void> {
+    if (callbackUrl) await this.callbackUrls.check(callbackUrl);
   }
 
   private checkConsistent(settings: Pick<EventSettings, 'waitTimeoutSec' | 'minPollIntervalMs' | 'idPolicy'>): void {

@@ -1,0 +1,13 @@
+export { CallbacksApiModule, CallbacksCoreModule, CallbacksDispatcherModule } from './callbacks.modules.js';
+export { CallbackDispatcher, leaseMsFor } from './dispatcher/callback-dispatcher.js';
+export { CallbackHousekeeping } from './dispatcher/callback-housekeeping.js';
+export { WebhookSigner } from './delivery/webhook-signature.js';
+export { forbiddenAddressReason } from './security/forbidden-address.js';
+export { CallbackUrlPolicy } from './security/callback-url-policy.js';
+export { canonicalJson } from './message/canonical-json.js';
+export { NOTIFIED_TYPES, notificationGroupId, notificationMessageId } from './lifecycle/lifecycle-notifier.js';
+export type { CallbackMessage, CallbackStatus, OnDead } from './message/callback-message.js';
+export { CallbackDispatchRepository, type AttemptOutcome, type ClaimedDelivery } from './store/callback-dispatch.repository.js';
+export { CallbackMessagesRepository } from './store/callback-messages.repository.js';
+export { contentHash, type NewCallback } from './message/callback-message.js';
+export { WebhookSender } from './delivery/webhook-sender.js';
