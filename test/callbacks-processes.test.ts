@@ -168,7 +168,11 @@ describe('ordered callbacks across dispatcher processes (postgres)', () => {
       expect(receiver.overlaps).toEqual([]);
       expect(dispatcher.running()).toBe(true);
     } catch (err) {
-      throw new Error(`${String(err)}\n${describeOutput(dispatcher)}`);
+      // Where each message stood, for a failure that only shows under load.
+      const states = await Promise.all(
+        [1, 2, 3, 4, 5, 6].map((n) => status(`${groupId}-m${n}`).then((s) => JSON.stringify(s), (e: unknown) => String(e))),
+      );
+      throw new Error(`${String(err)}\nmessages:\n${states.join('\n')}\n${describeOutput(dispatcher)}`);
     } finally {
       await dispatcher.stop('SIGTERM');
     }

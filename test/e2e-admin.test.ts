@@ -709,6 +709,8 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
         ['get', '/health/live'],
         ['get', '/health/ready'],
         ['get', '/metrics'],
+        ['get', '/docs'],
+        ['get', '/docs-json'],
       ];
       const listed = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
         Object.keys(methods).map((method) => `${method} ${path}`),

@@ -1,16 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { errorCodes, type FastifyRequest } from 'fastify';
+import { errorCodes } from 'fastify';
 import type { FoyerConfig } from '@foyer/config';
 import { FoyerExceptionFilter } from './foyer-exception.filter.js';
 import { FoyerMetrics } from './metrics.js';
+import { registerVisitorCors } from './visitor-cors.js';
 import { createValidationPipe } from './validation.js';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 const FORM_TYPE = 'application/x-www-form-urlencoded';
-
-/** Routes a browser calls from the customer's pages: these, and only these, answer CORS. */
-const VISITOR_ROUTE = /^\/(v1\/queue\/|v1\/active\/verify(\?|$)|\.well-known\/jwks\.json(\?|$))/;
 
 export function createFastifyAdapter(config: FoyerConfig): FastifyAdapter {
   return new FastifyAdapter({
@@ -19,7 +17,7 @@ export function createFastifyAdapter(config: FoyerConfig): FastifyAdapter {
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     logger: false,
     // Long path parameters (a 300-character id) get the contract's 404, not Fastify's 414.
-    maxParamLength: 2048,
+    routerOptions: { maxParamLength: 2048 },
     // While draining, requests already on a connection are still served (the stores close only
     // after HTTP has drained); Fastify's own 503 would not carry the contract's error body.
     return503OnClosing: false,
@@ -32,22 +30,9 @@ export function configureHttp(app: NestFastifyApplication, config: FoyerConfig):
   app.useGlobalFilters(new FoyerExceptionFilter());
   app.enableShutdownHooks();
 
-  const origins = config.corsOrigins;
-  app.enableCors({
-    delegator: (request: FastifyRequest, callback) => {
-      const visitor = VISITOR_ROUTE.test((request.url ?? '').replace(/^\/+/, '/'));
-      callback(null, {
-        origin: visitor ? (origins === '*' ? '*' : origins) : false,
-        methods: ['GET', 'POST', 'OPTIONS'],
-        allowedHeaders: ['content-type', 'authorization'],
-        exposedHeaders: ['retry-after'],
-        maxAge: 600,
-      });
-    },
-  });
-
   const metrics = (app as INestApplication).get(FoyerMetrics);
   const fastify = app.getHttpAdapter().getInstance();
+  registerVisitorCors(fastify, config.corsOrigins);
   // Bodies are JSON only: Fastify's built-in text/plain parser would let other types through.
   fastify.removeContentTypeParser('text/plain');
   // Nest adds a form parser when the app starts unless one is set here first; this one refuses,

@@ -35,9 +35,15 @@ export async function createFoyerHttpApp(config: FoyerConfig, options: FoyerAppO
   app.enableShutdownHooks([], { useProcessExit: true });
   configureHttp(app, config);
   closeConnectionsWhileDraining(app);
-  SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, openApiConfig(config)), {
-    jsonDocumentUrl: 'docs-json',
-  });
+  const document = SwaggerModule.createDocument(app, openApiConfig(config));
+  // API.md lists the documentation's own routes too; Swagger serves them but does not list them.
+  document.paths['/docs'] = {
+    get: { tags: ['operations'], summary: 'OpenAPI UI', responses: { '200': { description: 'an HTML page' } } },
+  };
+  document.paths['/docs-json'] = {
+    get: { tags: ['operations'], summary: 'This OpenAPI document', responses: { '200': { description: 'OpenAPI 3 JSON' } } },
+  };
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }
 
@@ -62,9 +68,10 @@ function closeConnectionsWhileDraining(app: NestFastifyApplication): void {
   fastify.addHook('preClose', async () => {
     closing = true;
   });
-  fastify.addHook('onSend', async (_request, reply, payload) => {
+  // A callback hook, not an async one: it runs on every answer, and a promise each is not free.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
 }
 

@@ -19,7 +19,13 @@ export class QueueStateMapper {
     private readonly sessionTokens: SessionTokens,
   ) {}
 
-  async toQueueState(event: EventRecord, state: PlaceState): Promise<QueueState> {
+  /**
+   * `presentedTicket`: the ticket the request came with (already verified for `state.place`), sent
+   * back as it is; a ticket is a pure function of the place, so minting it again on every poll
+   * would cost an HMAC for the same string.
+   */
+  async toQueueState(event: EventRecord, state: PlaceState, presentedTicket: string | null = null): Promise<QueueState> {
+    const ticket = () => presentedTicket ?? this.tickets.issue(state.place);
     const base = {
       id: state.place.id,
       eventId: event.eventId,
@@ -31,7 +37,7 @@ export class QueueStateMapper {
         return {
           ...base,
           status: 'WAIT',
-          ticket: this.tickets.issue(state.place),
+          ticket: ticket(),
           expectedInfo: expectedInfo(state.rank, planningRate(event, state.measuredRate)),
           pollAfterMs: pollAfterMs(state.rank, event),
         };
@@ -44,7 +50,7 @@ export class QueueStateMapper {
         return {
           ...base,
           status: 'ENTER',
-          ticket: this.tickets.issue(state.place),
+          ticket: ticket(),
           successToken,
           expiresAt: new Date(state.session.expiresAt).toISOString(),
           ...(event.successUrl ? { successUrl: successUrlWithToken(event.successUrl, successToken) } : {}),

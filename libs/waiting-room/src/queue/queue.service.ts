@@ -56,7 +56,9 @@ export class QueueService {
       }
       const state = await this.pollPlace(event, resumed);
       // A lapsed place may enter again, and starts at the back; anything else is the current state.
-      if (state.status !== 'EXPIRED' || refusesEntry(event.status)) return this.answer(event, state, this.metrics.enters);
+      if (state.status !== 'EXPIRED' || refusesEntry(event.status)) {
+        return this.answer(event, state, this.metrics.enters, request.ticket);
+      }
       return this.place(event, resumed.id);
     }
 
@@ -67,7 +69,7 @@ export class QueueService {
     if (ticket === null) throw new FoyerError('INVALID_TICKET', 'send the ticket as authorization: Bearer <ticket>');
     const place = this.readTicket(ticket, null);
     const event = await this.requireEvent(place.eventId);
-    return this.answer(event, await this.pollPlace(event, place), this.metrics.polls);
+    return this.answer(event, await this.pollPlace(event, place), this.metrics.polls, ticket);
   }
 
   /** The id a new place is taken under, by the event's id policy. */
@@ -127,9 +129,15 @@ export class QueueService {
     }
   }
 
-  private answer(event: EventRecord, state: PlaceState, counter: FoyerMetrics['enters']): Promise<QueueState> {
+  /** `ticket`: the one the request came with, answered back as it is (its place did not change). */
+  private answer(
+    event: EventRecord,
+    state: PlaceState,
+    counter: FoyerMetrics['enters'],
+    ticket: string | null = null,
+  ): Promise<QueueState> {
     counter.inc({ event: event.eventId, outcome: state.status });
-    return this.mapper.toQueueState(event, state);
+    return this.mapper.toQueueState(event, state, ticket);
   }
 
   private async requireEvent(eventId: string): Promise<EventRecord> {
