@@ -156,8 +156,19 @@ describe('ordered callbacks across dispatcher processes (postgres)', () => {
         await admin.end();
       }
       refusing = false;
-      // Posted after the cut: the API reconnects, and the dispatcher picks it up.
-      await post({ callbackUrl: receiver.url('/cut'), groupId, messageId: `${groupId}-m6`, body: { n: 6 } });
+      // Posted after the cut, as a client would: a 503 while the API's own connections come back is
+      // retried (never anything else), then the dispatcher picks the message up.
+      const m6 = { callbackUrl: receiver.url('/cut'), groupId, messageId: `${groupId}-m6`, body: { n: 6 } };
+      const accepted = await eventually(
+        async () => {
+          const answer = await post(m6);
+          if (answer.status === 503) return undefined;
+          return answer;
+        },
+        30_000,
+        'the API to accept a message after the cut',
+      );
+      expect(accepted.status).toBe(202);
       await eventually(async () => (await status(`${groupId}-m6`)).status === 'DONE', 60_000, 'the group to be delivered');
       const delivered = receiver.forGroup(groupId).filter((r) => r.answered && r.attempt > 0);
       const successes = [...new Set(delivered.map((r) => JSON.parse(r.body).n))];
