@@ -223,6 +223,10 @@ describe('ordered callbacks: routes (api role only)', () => {
       } while (after !== null && pages < 10);
       expect(seen).toEqual(ids);
       expect(pages).toBe(3);
+      // A last page that is exactly full says so: nextAfter null, no empty page to ask for.
+      const full = await get(`/v1/callbacks?groupId=${groupId}&status=PENDING&limit=7`);
+      expect(full.body.items).toHaveLength(7);
+      expect(full.body.nextAfter).toBeNull();
       expect((await get(`/v1/callbacks?groupId=${groupId}&status=DONE`)).body).toEqual({ items: [], nextAfter: null });
       for (const query of ['status=LOST', 'limit=0', 'limit=1001', 'after=abc']) {
         expect(codeOf(await get(`/v1/callbacks?${query}`))).toEqual({ status: 400, code: 'VALIDATION_FAILED' });

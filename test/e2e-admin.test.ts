@@ -113,6 +113,18 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
       }
       // A bad body is not even looked at without the key.
       expectError(await foyer.http.post('/v1/admin/events', { eventId: 'bad id!' }), 401, 'UNAUTHORIZED');
+      // Nor is anything else: not the body's syntax, size or type, nor whether the path exists.
+      const raw = (method: string, path: string, body?: string, type = 'application/json') =>
+        foyer.http.request(method, path, body === undefined ? {} : { raw: body, headers: { 'content-type': type } });
+      expectError(await raw('POST', '/v1/admin/events', '{'), 401, 'UNAUTHORIZED');
+      expectError(await raw('POST', '/v1/admin/events', 'x', 'text/plain'), 401, 'UNAUTHORIZED');
+      expectError(await raw('POST', '/v1/admin/events', JSON.stringify({ name: 'n'.repeat(70_000) })), 401, 'UNAUTHORIZED');
+      expectError(await raw('GET', '/v1/admin/no-such-route'), 401, 'UNAUTHORIZED');
+      expectError(await raw('GET', '/v1/admin/events/%ZZ'), 401, 'UNAUTHORIZED');
+      expectError(await raw('GET', `/v1/admin/events/${'x'.repeat(3000)}`), 401, 'UNAUTHORIZED');
+      // With the key, a path no route can match is a plain 404 in the contract's shape.
+      expectError(await foyer.http.get('/v1/admin/events/%ZZ', { token: ADMIN_KEY }), 404, 'NOT_FOUND');
+      expectError(await foyer.http.get('/v1/queue/%E0%A4%A'), 404, 'NOT_FOUND');
 
       const event = await adm.getEvent(existing);
       expect(event.body).toMatchObject({ name: 'Guarded', limitCnt: 3 });

@@ -729,6 +729,12 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
       expectError(await enter([]), 400, 'VALIDATION_FAILED');
       expectError(await enter('just a string'), 400, 'VALIDATION_FAILED');
       expectError(await enter(null), 400, 'VALIDATION_FAILED');
+      // null is a wrong type, not an omission; and a body nested thousands deep is refused, never a 500.
+      expect(badFields(await enter({ eventId, id: null }))).toEqual(['id']);
+      expect(badFields(await enter({ eventId, idToken: null }))).toEqual(['idToken']);
+      const deep = `{"eventId": ${'['.repeat(3000)}${']'.repeat(3000)}}`;
+      expectError(await post(deep, json), 400, 'VALIDATION_FAILED');
+      expectError(await post(`{"eventId": "${eventId}", "x": ${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}}`, json), 400, 'VALIDATION_FAILED');
 
       // Nothing of it took a place; the limits themselves are inclusive.
       expect(await stats(eventId)).toMatchObject({ waiting: 0, active: 0, admittedTotal: 0 });

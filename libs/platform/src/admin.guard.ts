@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FoyerConfig } from '@foyer/config';
 import { FoyerError } from '@foyer/domain';
 import { CONFIG } from './tokens.js';
@@ -22,6 +22,38 @@ export class AdminGuard implements CanActivate {
     }
     return true;
   }
+}
+
+/** Paths only an admin may reach: every `/v1/admin/*` and `/v1/callbacks*` route. */
+const ADMIN_PATH = /^\/+v1\/(admin(\/|\?|$)|callbacks(\/|\?|$))/;
+
+/**
+ * The same check as `AdminGuard`, made in Fastify's first hook: before the body is parsed and
+ * before routing, so without the key every admin path answers 401 and nothing else (not a 400 for
+ * a bad body, a 413, or a 404 that would map the admin routes).
+ */
+export function registerAdminGate(fastify: FastifyInstance, adminApiKey: string): void {
+  const refuses = adminGate(adminApiKey);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (refuses(request)) return void reply.code(401).send(UNAUTHORIZED_BODY);
+    done();
+  });
+}
+
+export const UNAUTHORIZED_BODY = {
+  statusCode: 401,
+  code: 'UNAUTHORIZED',
+  message: 'a valid admin key is required (authorization: Bearer <ADMIN_API_KEY>)',
+} as const;
+
+/** Whether a request is for an admin path and lacks the admin key. */
+export function adminGate(adminApiKey: string): (request: Pick<FastifyRequest, 'url' | 'headers'>) => boolean {
+  const expected = digest(adminApiKey);
+  return (request) => {
+    if (!ADMIN_PATH.test(request.url)) return false;
+    const presented = bearer(request.headers.authorization);
+    return presented === null || !timingSafeEqual(digest(presented), expected);
+  };
 }
 
 /** The credential of an `authorization: Bearer <value>` header, or null. */

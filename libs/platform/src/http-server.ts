@@ -1,9 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { errorCodes } from 'fastify';
+import { errorCodes, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { FoyerConfig } from '@foyer/config';
 import { FoyerExceptionFilter } from './foyer-exception.filter.js';
 import { FoyerMetrics } from './metrics.js';
+import { adminGate, registerAdminGate, UNAUTHORIZED_BODY } from './admin.guard.js';
 import { registerVisitorCors } from './visitor-cors.js';
 import { createValidationPipe } from './validation.js';
 
@@ -11,6 +12,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 export function createFastifyAdapter(config: FoyerConfig): FastifyAdapter {
+  const refusesAdmin = adminGate(config.adminApiKey);
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     // Fastify reads x-forwarded-for through exactly this many trusted hops; 0: the socket address.
@@ -21,6 +23,13 @@ export function createFastifyAdapter(config: FoyerConfig): FastifyAdapter {
     // While draining, requests already on a connection are still served (the stores close only
     // after HTTP has drained); Fastify's own 503 would not carry the contract's error body.
     return503OnClosing: false,
+    // Refusals Fastify makes before routing and before any hook (a malformed %-escape, an
+    // over-long path parameter) get the contract's body: 401 on admin paths without the key, as
+    // everywhere there, else 404, since no route can match such a path.
+    frameworkErrors: (_error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      if (refusesAdmin(request)) return void reply.code(401).send(UNAUTHORIZED_BODY);
+      void reply.code(404).send({ statusCode: 404, code: 'NOT_FOUND', message: 'no such route' });
+    },
   });
 }
 
@@ -33,6 +42,7 @@ export function configureHttp(app: NestFastifyApplication, config: FoyerConfig):
   const metrics = (app as INestApplication).get(FoyerMetrics);
   const fastify = app.getHttpAdapter().getInstance();
   registerVisitorCors(fastify, config.corsOrigins);
+  registerAdminGate(fastify, config.adminApiKey);
   // Bodies are JSON only: Fastify's built-in text/plain parser would let other types through.
   fastify.removeContentTypeParser('text/plain');
   // Nest adds a form parser when the app starts unless one is set here first; this one refuses,

@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { validationFailed, type FieldProblem } from '@foyer/domain';
 
 /** Flattens class-validator's tree into one problem per bad field, named by its path. */
@@ -13,9 +13,36 @@ export function toFieldProblems(errors: ValidationError[], parent = ''): FieldPr
   return problems;
 }
 
+/** Deeper than any request shape of the API; a deeper body would exhaust class-transformer's stack. */
+export const MAX_BODY_DEPTH = 32;
+
+/** How deeply a parsed JSON value nests (iteratively, so a hostile body cannot overflow it). */
+export function jsonDepth(value: unknown, limit = Infinity): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** Refuses over-deep bodies as a validation failure before the DTO transform sees them. */
+class FoyerValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && jsonDepth(value, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
+      throw validationFailed([{ field: 'body', message: `the body nests deeper than ${MAX_BODY_DEPTH} levels` }]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Strict DTO validation: unknown fields, wrong types and values out of range are `400 VALIDATION_FAILED`. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new FoyerValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

@@ -46,11 +46,14 @@ export class CallbacksController {
   @ApiResponse({ status: 200, type: CallbackListDto })
   @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
   async list(@Query() query: ListCallbacksQueryDto): Promise<CallbackListDto> {
-    const messages = await this.callbacks.list(query);
+    // One row more than the page tells whether there is a next page, so the last page (even an
+    // exactly full one) answers nextAfter: null.
+    const rows = await this.callbacks.list({ ...query, limit: query.limit + 1 });
+    const messages = rows.slice(0, query.limit);
     const last = messages[messages.length - 1];
     return {
       items: messages.map(toCallbackDto),
-      nextAfter: messages.length === query.limit && last ? last.pk.toString() : null,
+      nextAfter: rows.length > query.limit && last ? last.pk.toString() : null,
     };
   }
 

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { EVENT_ID_PATTERN, USER_ID_PATTERN } from '@foyer/domain';
 
 export class EnterDto {
@@ -12,7 +12,7 @@ export class EnterDto {
     description: "The customer's unique user id (1..128 characters, no control characters). Omit it to get a server-made id. Never together with idToken.",
     example: 'user-123',
   })
-  @IsOptional()
+  @ValidateIf((_object, value) => value !== undefined) // may be omitted, never null
   @IsString()
   @Length(1, 128)
   @Matches(USER_ID_PATTERN, { message: 'id must not contain control characters' })
@@ -21,7 +21,7 @@ export class EnterDto {
   @ApiPropertyOptional({
     description: "HS256 JWT from the customer's backend (claims sub, evt, exp; key ENTRY_TOKEN_SECRET). Required on SIGNED events. Never together with id.",
   })
-  @IsOptional()
+  @ValidateIf((_object, value) => value !== undefined)
   @IsString()
   @Length(1, 4096)
   idToken?: string;
