@@ -137,6 +137,17 @@ export function describeQueueStoreContract(name: string, makeHarness: () => Prom
         expect(await store.configVersion(eventId)).toBe(8);
       });
 
+      scenario('a configure older than the cached one is ignored: a stale writer never undoes a change', async () => {
+        await configure({ version: 5, limitCnt: 1, status: 'PAUSED' });
+        await configure({ version: 4, limitCnt: 1, status: 'OPEN' });
+        expect(await store.configVersion(eventId)).toBe(5);
+        // Still PAUSED: a place with room to spare waits instead of being admitted.
+        expect(await store.enter(eventId, 'p')).toMatchObject({ outcome: 'PLACED', state: { status: 'WAIT' } });
+        await configure({ version: 6, limitCnt: 1, status: 'OPEN' });
+        expect(await store.configVersion(eventId)).toBe(6);
+        expect(await store.promote(eventId, 10)).toEqual({ admitted: 1, abandoned: 0 });
+      });
+
       scenario('a later configure keeps the epoch and every place', async () => {
         await configure({ limitCnt: 0 });
         const waiting = await enterWaiting('w');

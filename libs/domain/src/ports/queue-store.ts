@@ -116,7 +116,8 @@ export interface QueueStore {
   /**
    * Writes the cached settings of an event. Creates the event's epoch when there is none. A switch
    * into `DRAFT` or `CLOSED` ends every place taken before it (they answer `EVENT_CLOSED` at once
-   * and are removed by `sweep`); sessions run out.
+   * and are removed by `sweep`); sessions run out. A config whose `version` is older than the
+   * cached one is ignored, so a writer that read the row before a newer change never undoes it.
    */
   configure(config: QueueConfig): Promise<void>;
 

@@ -56,6 +56,8 @@ export class MemoryQueueStore implements QueueStore {
 
   async configure(config: QueueConfig): Promise<void> {
     const event = this.events.get(config.eventId);
+    // A stale writer (a tick that read the row before a PATCH) must never undo a newer change.
+    if (event && config.version < event.version) return;
     if (event) event.configure({ ...config });
     else this.events.set(config.eventId, new EventQueue({ ...config }, this.makeEpoch(), this.journalOf(config.eventId)));
   }

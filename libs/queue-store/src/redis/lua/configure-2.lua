@@ -16,7 +16,8 @@
   ARGV[7] version
   ARGV[8] epoch to create when the event has none
 
-  Returns: 1
+  Returns: 1, or 0 when the cache already holds a newer version (a stale writer, such as a tick
+  that read the row before a PATCH, must never undo the change)
 ]]
 local ev = { cfg = KEYS[1], seq = KEYS[2] }
 local status = ARGV[1]
@@ -25,7 +26,10 @@ local function refusesEntry(s)
   return s == 'DRAFT' or s == 'CLOSED'
 end
 
-local previous = redis.call('HMGET', ev.cfg, 'epoch', 'status')
+local previous = redis.call('HMGET', ev.cfg, 'epoch', 'status', 'version')
+if previous[1] and tonumber(previous[3]) and tonumber(previous[3]) > tonumber(ARGV[7]) then
+  return 0
+end
 redis.call('HSET', ev.cfg, 'status', status, 'limitCnt', ARGV[2], 'sessionTtlMs', ARGV[3],
   'waitTimeoutMs', ARGV[4], 'pollRefusalMs', ARGV[5], 'blockReentry', ARGV[6], 'version', ARGV[7])
 if not previous[1] then
