@@ -54,7 +54,13 @@ async function openPostgres(databaseUrl: string, migrations: Migrations): Promis
   } finally {
     await client.end();
   }
-  const adapter = new PrismaPg({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const pool = new pg.Pool({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // pg emits a connection's loss as an 'error' event on the client; while the pool has lent the
+  // client out (between a transaction's queries, say) nothing listens, and the event would end the
+  // process. The query in hand fails on its own and the pool replaces the client, so listening is
+  // all that is needed here.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   return {
     prisma,
