@@ -8,7 +8,7 @@ import { jest } from '@jest/globals';
 import { allowRequireOfEsmPackages } from './support/esm-interop.js';
 import { admin, ADMIN_KEY, createBacking, startFoyer, STORE_MODES, type FoyerBacking, type RunningFoyer } from './support/foyer.js';
 import { eventually } from './support/services.js';
-import { adminRoutes, badFields, expectError, uniqueEventId, visitor } from './support/visitors.js';
+import { adminRoutes, badFields, expectError, okAnswers, uniqueEventId, visitor } from './support/visitors.js';
 
 jest.setTimeout(60_000);
 
@@ -49,23 +49,7 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
     return eventId;
   }
 
-  async function enterOk(body: Record<string, unknown>, ticket?: string): Promise<Record<string, any>> {
-    const answer = await v.enter(body, { ticket });
-    expect({ status: answer.status, body: answer.body }).toMatchObject({ status: 200 });
-    return answer.body;
-  }
-
-  async function pollOk(ticket: string): Promise<Record<string, any>> {
-    const answer = await v.poll(ticket);
-    expect({ status: answer.status, body: answer.body }).toMatchObject({ status: 200 });
-    return answer.body;
-  }
-
-  async function stats(eventId: string): Promise<Record<string, number>> {
-    const answer = await adm.getEvent(eventId);
-    expect(answer.status).toBe(200);
-    return answer.body.stats;
-  }
+  const { enterOk, pollOk, stats } = okAnswers(() => v, () => adm);
 
   async function journalOf(eventId: string): Promise<JournalEntry[]> {
     const page = await adm.journal(`eventId=${eventId}&limit=1000`);

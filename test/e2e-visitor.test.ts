@@ -20,6 +20,7 @@ import {
   flipChar,
   hhmm,
   jwtPart,
+  okAnswers,
   signIdToken,
   uniqueEventId,
   visitor,
@@ -57,23 +58,7 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
     return eventId;
   }
 
-  async function enterOk(body: Record<string, unknown>, ticket?: string): Promise<Record<string, any>> {
-    const answer = await v.enter(body, { ticket });
-    expect({ status: answer.status, body: answer.body }).toMatchObject({ status: 200 });
-    return answer.body;
-  }
-
-  async function pollOk(ticket: string): Promise<Record<string, any>> {
-    const answer = await v.poll(ticket);
-    expect({ status: answer.status, body: answer.body }).toMatchObject({ status: 200 });
-    return answer.body;
-  }
-
-  async function stats(eventId: string): Promise<Record<string, number>> {
-    const answer = await adm.getEvent(eventId);
-    expect(answer.status).toBe(200);
-    return answer.body.stats;
-  }
+  const { enterOk, pollOk, stats } = okAnswers(() => v, () => adm);
 
   describe('enter', () => {
     it('admits at once while the event is OPEN, nobody waits and there is room', async () => {

@@ -1,7 +1,7 @@
 /** Helpers for end-to-end tests of the visitor, customer-backend and admin routes over HTTP. */
 import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { ADMIN_KEY, ENTRY_TOKEN_SECRET } from './foyer.js';
+import { ADMIN_KEY, admin, ENTRY_TOKEN_SECRET } from './foyer.js';
 import type { HttpAnswer, HttpClient } from './http.js';
 
 let eventCounter = 0;
@@ -95,3 +95,27 @@ export function hhmm(waitSeconds: number): string {
 }
 
 export const adminToken = ADMIN_KEY;
+
+/**
+ * The assertions every end-to-end file makes on its way: an enter or poll that must answer 200,
+ * and an event's stats. Given getters, since the clients exist only after `beforeAll`.
+ */
+export function okAnswers(visitors: () => ReturnType<typeof visitor>, admins: () => ReturnType<typeof admin>) {
+  return {
+    async enterOk(body: Record<string, unknown>, ticket?: string): Promise<Record<string, any>> {
+      const answer = await visitors().enter(body, { ticket });
+      expect({ status: answer.status, body: answer.body }).toMatchObject({ status: 200 });
+      return answer.body;
+    },
+    async pollOk(ticket: string): Promise<Record<string, any>> {
+      const answer = await visitors().poll(ticket);
+      expect({ status: answer.status, body: answer.body }).toMatchObject({ status: 200 });
+      return answer.body;
+    },
+    async stats(eventId: string): Promise<Record<string, number>> {
+      const answer = await admins().getEvent(eventId);
+      expect(answer.status).toBe(200);
+      return answer.body.stats;
+    },
+  };
+}
