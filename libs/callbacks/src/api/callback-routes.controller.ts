@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -60,6 +60,24 @@ const INGEST_BODY = {
   schema: { type: 'object', additionalProperties: true },
 };
 
+/** What both ingest routes share: 202, the raw-body parser, and their OpenAPI description. */
+function IngestRoute(): MethodDecorator {
+  return applyDecorators(
+    HttpCode(202),
+    RouteConfig(INGEST_ROUTE),
+    ApiParam({ name: 'token', description: 'from the ingestUrl' }),
+    ApiConsumes('application/json', 'text/plain', '*/*'),
+    ApiBody(INGEST_BODY),
+    ApiHeader({ name: 'idempotency-key', required: false, description: 'makes the messageId {routeId}:{value}' }),
+    ApiHeader({ name: 'webhook-id', required: false, description: 'used like idempotency-key when that is absent' }),
+    ApiResponse({ status: 202, type: AcceptedCallbackDto }),
+    ApiResponse({ status: 200, type: AcceptedCallbackDto, description: 'a duplicate (same idempotency key, same content)' }),
+    ApiResponse({ status: 400, type: ErrorResponseDto, description: 'INVALID_JSON, GROUP_REQUIRED' }),
+    ApiResponse({ status: 404, type: ErrorResponseDto, description: 'ROUTE_NOT_FOUND' }),
+    ApiResponse({ status: 409, type: ErrorResponseDto, description: 'MESSAGE_ID_CONFLICT' }),
+  );
+}
+
 /** Ingest URLs: no admin key, the unguessable token in the path is the credential. */
 @ApiTags('callbacks')
 @Controller('v1/ingest')
@@ -67,38 +85,16 @@ export class IngestController {
   constructor(private readonly routes: CallbackRoutesService) {}
 
   @Post(':token')
-  @HttpCode(202)
-  @RouteConfig(INGEST_ROUTE)
+  @IngestRoute()
   @ApiOperation({ summary: 'Post a message to an ingest route that takes its group from the body (its JSON pointer)' })
-  @ApiParam({ name: 'token', description: 'from the ingestUrl' })
-  @ApiConsumes('application/json', 'text/plain', '*/*')
-  @ApiBody(INGEST_BODY)
-  @ApiHeader({ name: 'idempotency-key', required: false, description: 'makes the messageId {routeId}:{value}' })
-  @ApiHeader({ name: 'webhook-id', required: false, description: 'used like idempotency-key when that is absent' })
-  @ApiResponse({ status: 202, type: AcceptedCallbackDto })
-  @ApiResponse({ status: 200, type: AcceptedCallbackDto, description: 'a duplicate (same idempotency key, same content)' })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'INVALID_JSON, GROUP_REQUIRED' })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'ROUTE_NOT_FOUND' })
-  @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'MESSAGE_ID_CONFLICT' })
   ingest(@Param('token') token: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AcceptedCallbackDto> {
     return this.accept(token, undefined, request, reply);
   }
 
   @Post(':token/:groupId')
-  @HttpCode(202)
-  @RouteConfig(INGEST_ROUTE)
+  @IngestRoute()
   @ApiOperation({ summary: 'Post a message to an ingest route that takes its group from the path' })
-  @ApiParam({ name: 'token', description: 'from the ingestUrl' })
   @ApiParam({ name: 'groupId', description: 'the group (URL-encoded)' })
-  @ApiConsumes('application/json', 'text/plain', '*/*')
-  @ApiBody(INGEST_BODY)
-  @ApiHeader({ name: 'idempotency-key', required: false, description: 'makes the messageId {routeId}:{value}' })
-  @ApiHeader({ name: 'webhook-id', required: false, description: 'used like idempotency-key when that is absent' })
-  @ApiResponse({ status: 202, type: AcceptedCallbackDto })
-  @ApiResponse({ status: 200, type: AcceptedCallbackDto, description: 'a duplicate (same idempotency key, same content)' })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'INVALID_JSON, GROUP_REQUIRED' })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'ROUTE_NOT_FOUND' })
-  @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'MESSAGE_ID_CONFLICT' })
   ingestToGroup(
     @Param('token') token: string,
     @Param('groupId') groupId: string,
