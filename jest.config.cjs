@@ -12,7 +12,7 @@ const swc = {
 };
 
 const moduleNameMapper = {
-  '^@foyer/(domain|queue-store|persistence|tokens|config|waiting-room|platform|callbacks)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@foyer/(domain|queue-store|persistence|tokens|config|waiting-room|platform|callbacks|pages|sdk)$': '<rootDir>/libs/$1/src/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 

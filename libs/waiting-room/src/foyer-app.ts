@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { CallbacksApiModule, CallbacksDispatcherModule } from '@foyer/callbacks';
+import { AdminDashboardModule, WaitingRoomPageModule } from '@foyer/pages';
 import type { FoyerConfig } from '@foyer/config';
 import type { Clock } from '@foyer/domain';
 import { configureHttp, createFastifyAdapter } from '@foyer/platform';
@@ -16,7 +17,9 @@ export interface FoyerAppOptions {
 /** The modules this process runs, by FOYER_ROLES. */
 function rootModule(config: FoyerConfig, options: FoyerAppOptions): DynamicModule {
   const imports: (Type | DynamicModule)[] = [FoyerCoreModule.forRoot({ config, clock: options.clock })];
-  if (config.roles.has('api')) imports.push(VisitorModule, AdminModule, OpsModule, CallbacksApiModule);
+  if (config.roles.has('api')) {
+    imports.push(VisitorModule, AdminModule, OpsModule, CallbacksApiModule, WaitingRoomPageModule, AdminDashboardModule);
+  }
   if (config.roles.has('scheduler')) imports.push(SchedulerModule);
   if (config.roles.has('dispatcher')) imports.push(CallbacksDispatcherModule);
 
