@@ -1,0 +1,124 @@
+import { abortableSleep } from './abortable-sleep.js';
+import { FoyerError } from './foyer-error.js';
+import { baseUrlOf, callFoyer, type FetchLike } from './foyer-http.js';
+import { DEFAULT_PACING, pollDelayMs, retryDelayMs, type PacingOptions } from './poll-pacing.js';
+import { readQueueState, type QueueState, type SettledQueueState } from './queue-state.js';
+
+export interface FoyerClientOptions {
+  /** Foyer's base URL, e.g. `https://foyer.example.com`. */
+  foyerUrl: string;
+  /** Defaults to the global `fetch`. */
+  fetch?: FetchLike;
+  /** How waits are made; tests pass one that records them. Must reject when the signal aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Jitter's source, in [0, 1). */
+  random?: () => number;
+  /** Per request; a request that takes longer fails with `TIMEOUT` (and is retried by the wait loop). */
+  timeoutMs?: number;
+  pacing?: Partial<PacingOptions>;
+}
+
+export interface EnterRequest {
+  eventId: string;
+  /** The customer's user id; without it (and without `idToken`) Foyer makes one. */
+  id?: string;
+  /** Instead of `id`: a JWT from the customer's backend (required by `SIGNED` events). */
+  idToken?: string;
+  /** Resume a place held already, instead of taking a new one. */
+  ticket?: string;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface WaitOptions extends CallOptions {
+  /** Every state seen, the first included: rank and wait updates for a page. */
+  onState?: (state: QueueState) => void;
+}
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+
+/**
+ * A visitor's side of Foyer, for browsers and Node alike (no Node built-ins): take or resume a
+ * place, poll it, and wait until the line settles it.
+ */
+export class FoyerClient {
+  private readonly baseUrl: string;
+  private readonly fetch: FetchLike;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly random: () => number;
+  private readonly timeoutMs: number;
+  private readonly pacing: PacingOptions;
+
+  constructor(options: FoyerClientOptions) {
+    this.baseUrl = baseUrlOf(options.foyerUrl);
+    // Bound, so a browser's fetch is not called with the client as `this` (an "Illegal invocation").
+    this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
+    this.sleep = options.sleep ?? abortableSleep;
+    this.random = options.random ?? Math.random;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.pacing = { ...DEFAULT_PACING, ...options.pacing };
+  }
+
+  /** `POST /v1/queue/enter`: a new place, or with `ticket` the current state of one held. One request, no retries. */
+  async enter(request: EnterRequest, options: CallOptions = {}): Promise<QueueState> {
+    const json: Record<string, string> = { eventId: request.eventId };
+    if (request.id !== undefined) json.id = request.id;
+    if (request.idToken !== undefined) json.idToken = request.idToken;
+    const body = await callFoyer(this.fetch, `${this.baseUrl}/v1/queue/enter`, {
+      method: 'POST',
+      json,
+      headers: request.ticket === undefined ? undefined : { authorization: `Bearer ${request.ticket}` },
+      signal: options.signal,
+      timeoutMs: this.timeoutMs,
+    });
+    return this.queueState(body);
+  }
+
+  /** `GET /v1/queue/status`: the place's current state (a heartbeat). One request, no retries. */
+  async status(ticket: string, options: CallOptions = {}): Promise<QueueState> {
+    const body = await callFoyer(this.fetch, `${this.baseUrl}/v1/queue/status`, {
+      method: 'GET',
+      headers: { authorization: `Bearer ${ticket}` },
+      signal: options.signal,
+      timeoutMs: this.timeoutMs,
+    });
+    return this.queueState(body);
+  }
+
+  /**
+   * Enters (or resumes with `ticket`) and polls at the server's `pollAfterMs`, with jitter, until
+   * the state is no longer `WAIT`: `ENTER` (admitted), `BLOCK` or `EXPIRED` are answers, not
+   * errors. No answer, `429` and `5xx` are retried with backoff (`retry-after` when given); any
+   * other API error rejects with its `FoyerError`. Aborting rejects with the signal's reason.
+   */
+  async waitUntilAdmitted(request: EnterRequest, options: WaitOptions = {}): Promise<SettledQueueState> {
+    const { signal, onState } = options;
+    let state = await this.retrying(() => this.enter(request, { signal }), null, signal);
+    for (;;) {
+      onState?.(state);
+      if (state.status !== 'WAIT') return state;
+      const { ticket, pollAfterMs } = state;
+      await this.sleep(pollDelayMs(pollAfterMs, this.pacing, this.random), signal);
+      state = await this.retrying(() => this.status(ticket, { signal }), pollAfterMs, signal);
+    }
+  }
+
+  private async retrying(call: () => Promise<QueueState>, lastPollAfterMs: number | null, signal?: AbortSignal): Promise<QueueState> {
+    for (let failures = 1; ; failures += 1) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!(error instanceof FoyerError) || !error.retryable) throw error;
+        await this.sleep(retryDelayMs(error, failures, lastPollAfterMs, this.pacing, this.random), signal);
+      }
+    }
+  }
+
+  private queueState(body: unknown): QueueState {
+    const state = readQueueState(body);
+    if (!state) throw new FoyerError(200, 'INVALID_RESPONSE', 'Foyer answered with something that is not a QueueState');
+    return state;
+  }
+}
