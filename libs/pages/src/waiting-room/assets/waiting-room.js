@@ -1,0 +1,571 @@
+/*
+ * The waiting-room page's script: takes or resumes a place, polls it, and shows one screen at a
+ * time. Plain JavaScript with no build step, so it stays a few kilobytes on a slow phone.
+ *
+ * One tab of a browser polls (the holder of a Web Lock); the others show what it broadcasts and
+ * take over when it goes away. The place is the ticket kept in localStorage.
+ */
+(() => {
+  'use strict';
+
+  const config = JSON.parse(document.getElementById('wr-config').textContent);
+  const eventId = config.eventId;
+  const text = config.text;
+  const STORE_KEY = 'foyer-wr:' + eventId;
+  const REQUEST_TIMEOUT_MS = 15000;
+  const BACKOFF_BASE_MS = 1000;
+  const BACKOFF_CAP_MS = 30000;
+  // A tab coming back to view polls at once, but never twice within this.
+  const MIN_GAP_MS = 1000;
+  // Rank changes are announced to screen readers at most this often, except near the front.
+  const ANNOUNCE_EVERY_MS = 30000;
+
+  const $ = (id) => document.getElementById(id);
+  const baseTitle = document.title;
+  const numbers = new Intl.NumberFormat(config.lang);
+  const clock = (date) =>
+    date.toLocaleTimeString(config.lang, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
+  const apiUrl = (path) => new URL('../' + path, location.href).toString();
+
+  // The place, as kept in localStorage.
+  let ticket = null;
+  let placeId = null;
+  let arrivalRank = null;
+  // The latest QueueState this tab knows, when it was received, and a screen shown instead of it.
+  let state = null;
+  let updatedAt = null;
+  let problem = null;
+
+  let leader = false;
+  let busy = false;
+  let queued = null;
+  let timer = null;
+  let pendingKind = null;
+  let nextAt = 0;
+  let lastRequestAt = 0;
+  let holdUntil = 0;
+  let failures = 0;
+  let offline = false;
+  let screen = 'loading';
+  let spokenRank = null;
+  let spokenAt = 0;
+  let pendingRedirect = null;
+  let redirected = false;
+
+  // An idToken from the customer's site arrives in the fragment, which never reaches a server log.
+  let idToken = null;
+  const fragment = /(?:^#|&)idToken=([^&]+)/.exec(location.hash);
+  if (fragment) {
+    idToken = decodeURIComponent(fragment[1]);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+
+  // ---- storage ---------------------------------------------------------------------------------
+
+  function loadSaved() {
+    try {
+      const saved = JSON.parse(localStorage.getItem(STORE_KEY) || 'null');
+      return saved && typeof saved === 'object' ? saved : null;
+    } catch (err) {
+      return null;
+    }
+  }
+
+  function save() {
+    // The successToken is not kept: a saved ENTER only ever shows the screen, never redirects.
+    const kept = state && Object.assign({}, state);
+    if (kept) {
+      delete kept.successToken;
+      delete kept.successUrl;
+    }
+    try {
+      localStorage.setItem(STORE_KEY, JSON.stringify({ ticket, id: placeId, arrivalRank, state: kept, updatedAt }));
+    } catch (err) {
+      // Storage refused (a private window): the place lasts as long as this tab.
+    }
+  }
+
+  function forget() {
+    ticket = null;
+    placeId = null;
+    arrivalRank = null;
+    state = null;
+    try {
+      localStorage.removeItem(STORE_KEY);
+    } catch (err) {
+      // nothing kept
+    }
+  }
+
+  // ---- talking to Foyer ------------------------------------------------------------------------
+
+  async function call(method, path, body, withTicket) {
+    const headers = {};
+    if (withTicket && ticket) headers.authorization = 'Bearer ' + ticket;
+    if (body) headers['content-type'] = 'application/json';
+    const abort = new AbortController();
+    const timeout = setTimeout(() => abort.abort(), REQUEST_TIMEOUT_MS);
+    try {
+      const response = await fetch(apiUrl(path), {
+        method,
+        headers,
+        body: body ? JSON.stringify(body) : undefined,
+        cache: 'no-store',
+        credentials: 'omit',
+        signal: abort.signal,
+      });
+      let json = null;
+      try {
+        json = await response.json();
+      } catch (err) {
+        json = null;
+      }
+      return { status: response.status, body: json, retryAfter: Number(response.headers.get('retry-after')) || 0 };
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+
+  /** `enter`: take a new place; `resume`: POST enter with the ticket; `poll`: GET status. */
+  async function run(kind) {
+    if (!leader) return;
+    if (busy) {
+      queued = kind;
+      return;
+    }
+    if (kind !== 'enter' && !ticket) kind = 'enter';
+    clearTimeout(timer);
+    timer = null;
+    pendingKind = null;
+    busy = true;
+    lastRequestAt = Date.now();
+    let answer = null;
+    try {
+      if (kind === 'poll') {
+        answer = await call('GET', 'v1/queue/status', null, true);
+      } else {
+        const body = idToken ? { eventId, idToken } : { eventId };
+        answer = await call('POST', 'v1/queue/enter', body, kind === 'resume');
+      }
+    } catch (err) {
+      answer = null; // offline, timed out, or refused
+    }
+    busy = false;
+    if (queued) {
+      // The visitor asked for something else meanwhile (join again, try again): that wins.
+      const next = queued;
+      queued = null;
+      run(next);
+      return;
+    }
+    handle(kind, answer);
+  }
+
+  function handle(kind, answer) {
+    if (!answer || answer.status >= 500) {
+      failures += 1;
+      setOffline(true);
+      schedule(kind, backoff(failures));
+      return;
+    }
+    setOffline(false);
+    const code = answer.body && answer.body.code;
+    if (answer.status === 200 && answer.body && answer.body.status) {
+      failures = 0;
+      accept(answer.body, true);
+    } else if (answer.status === 429) {
+      failures += 1;
+      const wait = answer.retryAfter > 0 ? answer.retryAfter * 1000 + Math.random() * 500 : backoff(failures);
+      holdUntil = Date.now() + wait;
+      schedule(kind, wait);
+    } else if (answer.status === 401 && code === 'INVALID_TICKET' && kind !== 'enter') {
+      // The ticket no longer names a place (another event, a new secret): take a new one.
+      forget();
+      run('enter');
+    } else if (answer.status === 404 && code === 'EVENT_NOT_FOUND') {
+      showProblem('notfound', code, true);
+    } else if (answer.status === 409 && code === 'EVENT_NOT_OPEN') {
+      showProblem('closed', code, true);
+    } else {
+      showProblem('error', code || String(answer.status), true);
+    }
+  }
+
+  /** Exponential, capped, and jittered, so a crowd that lost the network does not return at once. */
+  function backoff(attempt) {
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * Math.pow(2, attempt - 1));
+    return ceiling * (0.5 + Math.random() * 0.5);
+  }
+
+  function schedule(kind, delayMs) {
+    clearTimeout(timer);
+    pendingKind = kind;
+    nextAt = Date.now() + delayMs;
+    timer = setTimeout(() => run(kind), delayMs);
+  }
+
+  function cancel() {
+    clearTimeout(timer);
+    timer = null;
+    pendingKind = null;
+  }
+
+  /** Poll now rather than at the scheduled time (the tab came back to view, or the network did). */
+  function checkNow() {
+    if (!leader) {
+      post({ type: 'check' });
+      return;
+    }
+    if (busy || !pendingKind) return;
+    const now = Date.now();
+    const wait = Math.max(0, lastRequestAt + MIN_GAP_MS - now, holdUntil - now);
+    if (nextAt - now > wait) schedule(pendingKind, wait);
+  }
+
+  // ---- what the answers mean ---------------------------------------------------------------------
+
+  function accept(next, own) {
+    problem = null;
+    if (next.ticket && next.ticket !== ticket) {
+      ticket = next.ticket;
+      arrivalRank = null; // a new place
+    }
+    placeId = next.id;
+    if (next.status === 'WAIT' && (!arrivalRank || next.expectedInfo.rank > arrivalRank)) {
+      arrivalRank = next.expectedInfo.rank;
+    }
+    const previous = state;
+    state = next;
+    updatedAt = own ? Date.now() : updatedAt || Date.now();
+    if (own) {
+      save();
+      post({ type: 'state', state: next, arrivalRank, updatedAt });
+    }
+    render(previous, true);
+    if (leader && own) {
+      if (next.status === 'WAIT') {
+        // Never sooner than the server asked; a little later, at random, so polls spread out.
+        schedule('poll', next.pollAfterMs * (1 + Math.random() * 0.1));
+      } else {
+        cancel();
+      }
+    }
+  }
+
+  function render(previous, fresh) {
+    if (!state) return;
+    const message = state.message || '';
+    $('wr-message-text').textContent = message;
+    $('wr-message').hidden = !message;
+    $('wr-id').textContent = state.id || '';
+    $('wr-id-line').hidden = !state.id;
+    if (updatedAt) {
+      const at = new Date(updatedAt);
+      $('wr-updated').textContent = clock(at);
+      $('wr-updated').dateTime = at.toISOString();
+    }
+    switch (state.status) {
+      case 'WAIT':
+        renderWait(previous);
+        break;
+      case 'ENTER':
+        renderIn(fresh);
+        break;
+      case 'BLOCK':
+        document.title = baseTitle;
+        showAndSay('blocked');
+        break;
+      case 'EXPIRED':
+        document.title = baseTitle;
+        $('wr-expired-reason').textContent = text.expiredReasons[state.reason] || '';
+        showAndSay('expired');
+        break;
+    }
+  }
+
+  function renderWait(previous) {
+    const rank = state.expectedInfo.rank;
+    const ahead = rank - 1;
+    $('wr-rank').textContent = numbers.format(rank);
+    $('wr-ahead').textContent =
+      ahead === 0 ? text.aheadNone : ahead === 1 ? text.aheadOne : fill(text.aheadMany, { n: numbers.format(ahead) });
+    setProgress(arrivalRank ? (arrivalRank - rank) / arrivalRank : 0);
+    $('wr-eta').textContent = waitText(state.expectedInfo.waitSeconds);
+    const paused = state.eventStatus === 'PAUSED';
+    $('wr-paused').hidden = !paused;
+    updateNotifyButton();
+    document.title = '(' + numbers.format(rank) + ') ' + baseTitle;
+    const appeared = show('wait');
+    if (paused && (appeared || !previous || previous.eventStatus !== 'PAUSED')) {
+      say(text.livePaused);
+    } else if (!paused) {
+      announceRank(rank, appeared || (previous && previous.eventStatus === 'PAUSED'));
+    }
+  }
+
+  function renderIn(fresh) {
+    setProgress(1);
+    const until = state.expiresAt ? fill(text.inLeadUntil, { time: clock(new Date(state.expiresAt)) }) : '';
+    const link = $('wr-continue');
+    if (state.successUrl) {
+      link.href = state.successUrl;
+      link.hidden = false;
+      $('wr-in-lead').textContent = fresh && !document.hidden ? text.inRedirecting : until;
+    } else {
+      // No successUrl: Continue returns to the site that sent the visitor here, if another one did.
+      const back = referrerElsewhere();
+      link.hidden = !back;
+      if (back) link.href = back;
+      $('wr-in-lead').textContent = back ? until : (until + ' ' + text.inNoTarget).trim();
+    }
+    showAndSay('in');
+    if (!fresh) return;
+    if (document.hidden) {
+      pendingRedirect = state.successUrl || null;
+      turnInBackground();
+    } else if (state.successUrl) {
+      go(state.successUrl);
+    }
+  }
+
+  function referrerElsewhere() {
+    try {
+      const from = new URL(document.referrer);
+      return /^https?:$/.test(from.protocol) && from.origin !== location.origin ? from.href : null;
+    } catch (err) {
+      return null;
+    }
+  }
+
+  function go(url) {
+    if (redirected || !/^https?:/i.test(url)) return;
+    redirected = true;
+    // replace: the back button from the shop skips the waiting room.
+    location.replace(url);
+  }
+
+  function turnInBackground() {
+    document.title = text.titleTurn + ' · ' + baseTitle;
+    if (!leader || !('Notification' in window) || Notification.permission !== 'granted') return;
+    try {
+      const note = new Notification(text.titleTurn, { body: text.notifyBody, tag: STORE_KEY });
+      note.onclick = () => {
+        window.focus();
+        note.close();
+      };
+    } catch (err) {
+      // Some mobile browsers only notify through a service worker: the title still says it.
+    }
+  }
+
+  function showProblem(name, code, own) {
+    problem = { name, code };
+    cancel();
+    $('wr-message').hidden = true;
+    document.title = baseTitle;
+    if (name === 'error') $('wr-error-lead').textContent = fill(text.errorLead, { code });
+    showAndSay(name);
+    if (own) post({ type: 'problem', name, code });
+  }
+
+  function waitText(seconds) {
+    if (seconds === null || seconds === undefined) return text.etaUnknown;
+    if (seconds < 60) return text.etaUnderMinute;
+    const minutes = Math.ceil(seconds / 60);
+    if (minutes < 60) return fill(text.etaMinutes, { m: numbers.format(minutes) });
+    return fill(text.etaHours, { h: numbers.format(Math.floor(minutes / 60)), m: minutes % 60 });
+  }
+
+  // ---- the page --------------------------------------------------------------------------------
+
+  function show(name) {
+    if (name === screen) return false;
+    for (const section of document.querySelectorAll('[data-screen]')) section.hidden = section.dataset.screen !== name;
+    screen = name;
+    return true;
+  }
+
+  /** Shows a screen and, when it is a new one, reads out its heading and lead. */
+  function showAndSay(name) {
+    if (!show(name)) return;
+    const section = document.querySelector('[data-screen="' + name + '"]');
+    say(Array.from(section.querySelectorAll('h1, .lead'), (el) => el.textContent).join(' '));
+  }
+
+  function say(message) {
+    $('wr-live').textContent = message;
+  }
+
+  /** Every change near the front, further back at most every ANNOUNCE_EVERY_MS: a screen reader is not flooded. */
+  function announceRank(rank, force) {
+    if (rank === spokenRank && !force) return;
+    const now = Date.now();
+    if (!force && spokenRank !== null && rank > 3 && now - spokenAt < ANNOUNCE_EVERY_MS) return;
+    spokenRank = rank;
+    spokenAt = now;
+    say(rank === 1 ? text.liveNext : fill(text.liveRank, { n: numbers.format(rank) }));
+  }
+
+  function setProgress(fraction) {
+    const clamped = Math.max(0, Math.min(1, fraction));
+    $('wr-fill').style.transform = 'scaleX(' + clamped + ')';
+    $('wr-progress').setAttribute('aria-valuenow', String(Math.round(clamped * 100)));
+  }
+
+  function setOffline(value) {
+    if (value === offline) return;
+    offline = value;
+    $('wr-offline').hidden = !value;
+    if (leader) post({ type: 'offline', offline: value });
+  }
+
+  function updateNotifyButton() {
+    $('wr-notify').hidden = !('Notification' in window) || Notification.permission !== 'default';
+  }
+
+  /** The visitor's buttons: `join` takes a new place at the back, `retry` tries the same again. */
+  function act(kind) {
+    cancel();
+    problem = null;
+    failures = 0;
+    holdUntil = 0;
+    if (kind === 'join') forget();
+    show('loading');
+    if (!leader) {
+      post({ type: kind });
+      return;
+    }
+    run(kind === 'join' || !ticket ? 'enter' : 'resume');
+  }
+
+  document.addEventListener('click', (event) => {
+    const button = event.target.closest && event.target.closest('[data-action]');
+    if (!button) return;
+    event.preventDefault();
+    act(button.dataset.action);
+  });
+
+  $('wr-notify').addEventListener('click', () => {
+    // Asked only from this click, never on load.
+    const done = () => updateNotifyButton();
+    try {
+      const asked = Notification.requestPermission(done);
+      if (asked && asked.then) asked.then(done, done);
+    } catch (err) {
+      done();
+    }
+  });
+
+  document.addEventListener('visibilitychange', () => {
+    if (document.hidden) return;
+    if (pendingRedirect) {
+      go(pendingRedirect);
+      return;
+    }
+    if (state && state.status === 'WAIT') document.title = '(' + numbers.format(state.expectedInfo.rank) + ') ' + baseTitle;
+    else if (state && state.status === 'ENTER') document.title = baseTitle;
+    checkNow();
+  });
+  window.addEventListener('online', checkNow);
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) checkNow();
+  });
+
+  // ---- tabs ------------------------------------------------------------------------------------
+
+  const channel = 'BroadcastChannel' in window ? new BroadcastChannel(STORE_KEY) : null;
+
+  function post(message) {
+    if (channel) channel.postMessage(message);
+  }
+
+  if (channel) {
+    channel.onmessage = (event) => {
+      const message = event.data;
+      if (!message || typeof message !== 'object') return;
+      if (message.type === 'hello' || message.type === 'check' || message.type === 'join' || message.type === 'retry') {
+        if (!leader) return;
+        if (message.type === 'hello') tellNewcomer();
+        else if (message.type === 'check') checkNow();
+        else act(message.type);
+        return;
+      }
+      if (leader) return;
+      if (message.type === 'state' && message.state) {
+        ticket = message.state.ticket || ticket;
+        arrivalRank = message.arrivalRank;
+        updatedAt = message.updatedAt;
+        accept(message.state, false);
+      } else if (message.type === 'problem') {
+        showProblem(message.name, message.code, false);
+      } else if (message.type === 'offline') {
+        setOffline(Boolean(message.offline));
+      }
+    };
+  }
+
+  /** A tab that just opened shows what this one knows, without waiting for the next poll. */
+  function tellNewcomer() {
+    if (problem) post({ type: 'problem', name: problem.name, code: problem.code });
+    else if (state) post({ type: 'state', state, arrivalRank, updatedAt });
+    if (offline) post({ type: 'offline', offline: true });
+  }
+
+  /** `takeover`: another tab led until now; what it last showed is what this tab shows. */
+  function lead(takeover) {
+    leader = true;
+    const saved = loadSaved();
+    if (saved) {
+      ticket = saved.ticket || null;
+      placeId = saved.id || null;
+      arrivalRank = saved.arrivalRank || null;
+    }
+    if (!takeover) {
+      run(ticket ? 'resume' : 'enter');
+      return;
+    }
+    // A lapsed place or a refusal waits for the visitor's button; a live place goes on being polled.
+    if (problem || (state && (state.status === 'EXPIRED' || state.status === 'BLOCK'))) return;
+    if (!ticket) run('enter');
+    else schedule(state && state.status === 'WAIT' ? 'poll' : 'resume', 0);
+  }
+
+  function start() {
+    const saved = loadSaved();
+    if (saved && saved.state && saved.state.status) {
+      ticket = saved.ticket || null;
+      placeId = saved.id || null;
+      arrivalRank = saved.arrivalRank || null;
+      state = saved.state;
+      updatedAt = saved.updatedAt || null;
+      render(null, false);
+    }
+    const locks = navigator.locks;
+    if (!locks || !locks.request) {
+      // No Web Locks (an old browser, or a page not served over HTTPS): every tab polls for itself.
+      lead(false);
+      return;
+    }
+    const forever = () => new Promise(() => {});
+    locks
+      .request(STORE_KEY, { ifAvailable: true }, (lock) => {
+        if (lock) {
+          lead(false);
+          return forever();
+        }
+        // Another tab polls; follow it until this tab gets the lock, when that tab is gone.
+        post({ type: 'hello' });
+        locks
+          .request(STORE_KEY, () => {
+            lead(true);
+            return forever();
+          })
+          .catch(() => lead(true));
+        return undefined;
+      })
+      .catch(() => lead(false));
+  }
+
+  start();
+})();

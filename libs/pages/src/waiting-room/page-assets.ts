@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json; charset=utf-8',
+};
+
+/** A link that names the current content (`?v=<hash>`) may be cached for good; any other only briefly. */
+export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
+export const SHORT_CACHE = 'public, max-age=300';
+
+export interface PageAsset {
+  name: string;
+  contentType: string;
+  body: Buffer;
+  /** The same body gzipped, when that is smaller. */
+  gzipped: Buffer | null;
+  /** A short content hash: the `v` of the asset's links and its ETag. */
+  version: string;
+  etag: string;
+}
+
+/**
+ * A page's static files, read once at start: a few kilobytes, so serving them from memory (and
+ * gzipped ahead of time) costs nothing per request and needs no file system access after start.
+ * Only files present at start can be served, so no request path ever reaches the file system.
+ */
+export class PageAssets {
+  private constructor(
+    private readonly urlPrefix: string,
+    private readonly byName: ReadonlyMap<string, PageAsset>,
+  ) {}
+
+  /** `urlPrefix`: how the page links to the folder, e.g. `assets/` (relative, so a path prefix in front of Foyer still works). */
+  static load(dir: string, urlPrefix: string): PageAssets {
+    const byName = new Map<string, PageAsset>();
+    for (const name of readdirSync(dir)) {
+      const contentType = CONTENT_TYPES[extname(name)];
+      if (!contentType) continue;
+      const body = readFileSync(join(dir, name));
+      const gzipped = gzipSync(body, { level: 9 });
+      const version = createHash('sha256').update(body).digest('base64url').slice(0, 12);
+      byName.set(name, {
+        name,
+        contentType,
+        body,
+        gzipped: gzipped.length < body.length ? gzipped : null,
+        version,
+        etag: `"${version}"`,
+      });
+    }
+    return new PageAssets(urlPrefix, byName);
+  }
+
+  get(name: string): PageAsset | undefined {
+    return this.byName.get(name);
+  }
+
+  /** The link to an asset, naming its version so browsers may cache it for good. */
+  url(name: string): string {
+    const asset = this.byName.get(name);
+    if (!asset) throw new Error(`no page asset '${name}'`);
+    return `${this.urlPrefix}${name}?v=${asset.version}`;
+  }
+}

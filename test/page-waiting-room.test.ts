@@ -1,0 +1,393 @@
+/**
+ * The waiting-room page (`GET /wr/{eventId}`) in a real headless Chromium against the real app,
+ * on both store modes: a visitor waits in a full event, watches the rank fall as others exit and
+ * lands on the shop's successUrl with a token Foyer says is valid; a second tab follows the first
+ * without polling and takes over when it closes; Korean by Accept-Language, switchable; the
+ * screens for an unknown, a closed and a paused event and for a lapsed place.
+ *
+ * The HTTP side of the page (headers, assets, languages, no place taken by a GET) is in
+ * page-waiting-room-http.test.ts.
+ */
+import { jest } from '@jest/globals';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { launchBrowser, screenshotPath } from './support/browser.js';
+import { allowRequireOfEsmPackages } from './support/esm-interop.js';
+import { admin, createBacking, startFoyer, STORE_MODES, type FoyerBacking, type RunningFoyer } from './support/foyer.js';
+import { eventually } from './support/services.js';
+import { okAnswers, uniqueEventId, visitor } from './support/visitors.js';
+
+jest.setTimeout(120_000);
+
+const MOBILE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  // Also what a visitor who asks for less motion sees: no transition caught halfway in a screenshot.
+  reducedMotion: 'reduce',
+};
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
+
+/** A tiny shop: the successUrl target, recording what each request carried. */
+interface Shop {
+  url: string;
+  requests: { url: string; headers: IncomingHttpHeaders }[];
+  close(): Promise<void>;
+}
+
+async function startShop(): Promise<Shop> {
+  const requests: Shop['requests'] = [];
+  const server: Server = createServer((request, response) => {
+    requests.push({ url: request.url ?? '', headers: request.headers });
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end('<!doctype html><title>Shop</title><h1>Checkout</h1>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The one screen the page shows. */
+async function screenOf(page: Page): Promise<string | null> {
+  return page.locator('[data-screen]:not([hidden])').getAttribute('data-screen');
+}
+
+async function textOf(page: Page, selector: string): Promise<string> {
+  return ((await page.locator(selector).textContent()) ?? '').trim();
+}
+
+async function waitForScreen(page: Page, screen: string, what = `the ${screen} screen`): Promise<void> {
+  await eventually(async () => (await screenOf(page)) === screen, 30_000, what);
+}
+
+async function waitForRank(page: Page, rank: number): Promise<void> {
+  await eventually(
+    async () => (await screenOf(page)) === 'wait' && (await textOf(page, '#wr-rank')) === String(rank),
+    30_000,
+    `rank ${rank} on the page`,
+  );
+}
+
+/** Counts each page's calls to the queue routes, by path. */
+function countQueueCalls(page: Page): { status: number; enter: number; reset(): void } {
+  const counts = {
+    status: 0,
+    enter: 0,
+    reset() {
+      counts.status = 0;
+      counts.enter = 0;
+    },
+  };
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path === '/v1/queue/status') counts.status += 1;
+    if (path === '/v1/queue/enter') counts.enter += 1;
+  });
+  return counts;
+}
+
+describe.each(STORE_MODES)('waiting-room page in Chromium (%s store)', (mode) => {
+  let backing: FoyerBacking;
+  let foyer: RunningFoyer;
+  let browser: Browser;
+  let shop: Shop;
+  let v: ReturnType<typeof visitor>;
+  let adm: ReturnType<typeof admin>;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    await allowRequireOfEsmPackages();
+    backing = await createBacking(mode);
+    foyer = await startFoyer(backing);
+    v = visitor(foyer.http);
+    adm = admin(foyer.http);
+    [browser, shop] = await Promise.all([launchBrowser(), startShop()]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await shop?.close();
+    await foyer?.close();
+    await backing?.dispose();
+  });
+
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  });
+
+  const { enterOk, pollOk, stats } = okAnswers(() => v, () => adm);
+
+  async function newContext(options: BrowserContextOptions): Promise<BrowserContext> {
+    const context = await browser.newContext(options);
+    contexts.push(context);
+    return context;
+  }
+
+  /**
+   * An OPEN event whose one slot is taken, with `waiting` HTTP visitors in line; polls paced at
+   * 100 ms so the page's pollAfterMs stays near a second, and a wait timeout that outlasts the test.
+   */
+  async function fullEvent(waiting: number, settings: Record<string, unknown> = {}) {
+    const eventId = (settings.eventId as string | undefined) ?? uniqueEventId(`wr-${mode}`);
+    const created = await adm.createEvent({ name: 'Page', limitCnt: 1, minPollIntervalMs: 100, waitTimeoutSec: 120, ...settings, eventId });
+    expect(created.status).toBe(201);
+    const holder = await enterOk({ eventId, id: 'holder' });
+    expect(holder.status).toBe('ENTER');
+    const tickets: string[] = [];
+    for (let i = 1; i <= waiting; i++) {
+      const state = await enterOk({ eventId, id: `waiter-${i}` });
+      expect(state).toMatchObject({ status: 'WAIT', expectedInfo: { rank: i } });
+      tickets.push(state.ticket);
+    }
+    return { eventId, holderToken: holder.successToken as string, tickets };
+  }
+
+  /** Ends the session holding the slot; the exit admits the next in line at once. */
+  async function exitOk(successToken: string): Promise<void> {
+    const answer = await v.exit(successToken);
+    expect({ status: answer.status, body: answer.body }).toMatchObject({ status: 200, body: { status: 'EXITED' } });
+  }
+
+  /** The successToken of a waiter the last exit admitted. */
+  async function admittedToken(ticket: string): Promise<string> {
+    const state = await pollOk(ticket);
+    expect(state.status).toBe('ENTER');
+    return state.successToken;
+  }
+
+  it('shows a visitor the rank, lets it fall as others exit, and sends them to the successUrl with a valid token', async () => {
+    // A fixed id (each store mode has its own backing) reads well in the README's screenshot.
+    const { eventId, holderToken, tickets } = await fullEvent(6, {
+      eventId: 'summer-concert-2026',
+      successUrl: `${shop.url}/checkout?item=42`,
+      message: 'Thanks for your patience — extra seats go on sale at 10:00.',
+    });
+    const page = await (await newContext({ ...MOBILE, locale: 'en-US' })).newPage();
+    const response = await page.goto(`${foyer.url}/wr/${eventId}`);
+    expect(response?.status()).toBe(200);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+
+    await waitForRank(page, 7);
+    expect(await textOf(page, '#wr-ahead')).toBe('6 people ahead of you');
+    expect(await textOf(page, '#wr-message-text')).toBe('Thanks for your patience — extra seats go on sale at 10:00.');
+    expect(await textOf(page, '#wr-eta')).toMatch(/^about \d+ min$|^about \d+ h \d+ min$/);
+    expect(await textOf(page, '#wr-updated')).toMatch(/^\d\d:\d\d:\d\d$/);
+    const id = await textOf(page, '#wr-id');
+    expect(id).toMatch(/^[A-Za-z0-9_-]{16,22}$/);
+    expect(await page.title()).toMatch(/^\(7\) /);
+    expect(await page.locator('#wr-progress').getAttribute('aria-valuenow')).toBe('0');
+
+    // Each exit admits the next waiter at once; the page sees its rank fall on its next poll.
+    let admitted = holderToken;
+    for (let rank = 6; rank >= 1; rank--) {
+      await exitOk(admitted);
+      admitted = await admittedToken(tickets[6 - rank]!);
+      await waitForRank(page, rank);
+      if (rank === 5) {
+        expect(await textOf(page, '#wr-ahead')).toBe('4 people ahead of you');
+        // From the rank at arrival (7) to the front: 2 of 7 places done.
+        expect(Number(await page.locator('#wr-progress').getAttribute('aria-valuenow'))).toBe(29);
+        if (mode === 'redis') await page.screenshot({ path: screenshotPath('waiting-room-en') });
+      }
+    }
+    expect(await textOf(page, '#wr-ahead')).toBe('You’re next!');
+    expect(await textOf(page, '#wr-live')).toBe('You are next in line.');
+
+    await exitOk(admitted);
+    await page.waitForURL((url) => url.origin === shop.url && url.pathname === '/checkout', { timeout: 30_000 });
+    const landed = new URL(page.url());
+    expect(landed.searchParams.get('item')).toBe('42');
+    const token = landed.searchParams.get('wr_token');
+    expect(token).toEqual(expect.any(String));
+    const verified = await v.verify(token!);
+    expect(verified.body).toMatchObject({ valid: true, eventId, id });
+    // Referrer-Policy: no-referrer — the shop does not learn the waiting room's URL.
+    const arrival = shop.requests.find((request) => request.url.startsWith('/checkout'));
+    expect(arrival?.headers.referer).toBeUndefined();
+
+    // Back at the waiting room after the session ended: the kept ticket says BLOCK (re-entry blocked).
+    await exitOk(token!);
+    await page.goto(`${foyer.url}/wr/${eventId}`);
+    await waitForScreen(page, 'blocked');
+    expect(await textOf(page, '[data-screen="blocked"] h1')).toBe('You can’t join this line again');
+  });
+
+  it('admitted in a background tab: the title and a notification say so, and the shop opens when the tab is back', async () => {
+    const { eventId, holderToken } = await fullEvent(0, { successUrl: `${shop.url}/checkout` });
+    const context = await newContext({ ...DESKTOP, locale: 'en-US' });
+    // A stand-in for the Notification API: records what the page shows and asks.
+    await context.addInitScript(() => {
+      const record = globalThis as unknown as { notes: { title: string; body?: string }[]; asked: number };
+      record.notes = [];
+      record.asked = 0;
+      class RecordedNotification {
+        static permission = 'default';
+        static requestPermission(): Promise<string> {
+          record.asked += 1;
+          RecordedNotification.permission = 'granted';
+          return Promise.resolve('granted');
+        }
+        onclick: (() => void) | null = null;
+        constructor(title: string, options?: { body?: string }) {
+          record.notes.push({ title, body: options?.body });
+        }
+        close(): void {}
+      }
+      Object.defineProperty(globalThis, 'Notification', { value: RecordedNotification, configurable: true, writable: true });
+    });
+    const page = await context.newPage();
+    await page.goto(`${foyer.url}/wr/${eventId}`);
+    await waitForRank(page, 1);
+    // Permission is asked only from the button, never on load.
+    expect(await page.evaluate(() => (globalThis as unknown as { asked: number }).asked)).toBe(0);
+    await page.click('#wr-notify');
+    await eventually(async () => await page.locator('#wr-notify').isHidden(), 10_000, 'the notify button gone');
+    expect(await page.evaluate(() => (globalThis as unknown as { asked: number }).asked)).toBe(1);
+
+    // Headless pages are always visible: the page is told it is hidden, as a browser would.
+    const setHidden = (hidden: boolean) =>
+      page.evaluate(`(() => {
+        Object.defineProperty(document, 'hidden', { value: ${hidden}, configurable: true });
+        Object.defineProperty(document, 'visibilityState', { value: '${hidden ? 'hidden' : 'visible'}', configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      })()`);
+    await setHidden(true);
+    await exitOk(holderToken);
+    await eventually(async () => (await page.title()).startsWith('✔ It’s your turn!'), 30_000, 'the title saying so');
+    expect(await page.evaluate(() => (globalThis as unknown as { notes: unknown[] }).notes)).toEqual([
+      { title: '✔ It’s your turn!', body: 'You’re in. Come back to the tab to continue.' },
+    ]);
+    expect(new URL(page.url()).pathname).toBe(`/wr/${eventId}`);
+    expect(await screenOf(page)).toBe('in');
+
+    await setHidden(false);
+    await page.waitForURL((url) => url.origin === shop.url && url.pathname === '/checkout', { timeout: 30_000 });
+    expect((await v.verify(new URL(page.url()).searchParams.get('wr_token')!)).body).toMatchObject({ valid: true, eventId });
+  });
+
+  it('lets a second tab follow the same place without polling, and take over when the first closes', async () => {
+    const { eventId } = await fullEvent(1);
+    const context = await newContext({ ...DESKTOP, locale: 'en-US' });
+    const first = await context.newPage();
+    const firstCalls = countQueueCalls(first);
+    await first.goto(`${foyer.url}/wr/${eventId}`);
+    await waitForRank(first, 2);
+    const id = await textOf(first, '#wr-id');
+
+    const second = await context.newPage();
+    const secondCalls = countQueueCalls(second);
+    await second.goto(`${foyer.url}/wr/${eventId}`);
+    await waitForRank(second, 2);
+    expect(await textOf(second, '#wr-id')).toBe(id);
+
+    // The first tab keeps polling; the second shows what it broadcasts and calls nothing itself.
+    firstCalls.reset();
+    await eventually(() => firstCalls.status >= 3, 30_000, 'three polls by the first tab');
+    expect(secondCalls).toMatchObject({ status: 0, enter: 0 });
+    expect(await stats(eventId)).toMatchObject({ waiting: 2, active: 1 });
+
+    // The event pauses: both tabs keep the place and say admissions are paused; no estimate.
+    expect((await adm.patchEvent(eventId, { status: 'PAUSED' })).status).toBe(200);
+    for (const page of [first, second]) {
+      await eventually(async () => !(await page.locator('#wr-paused').isHidden()), 30_000, 'the paused notice');
+      expect(await textOf(page, '#wr-rank')).toBe('2');
+      expect(await textOf(page, '#wr-eta')).toBe('unknown');
+    }
+    expect(await textOf(second, '#wr-live')).toBe('Admissions are paused. You keep your place.');
+    expect((await adm.patchEvent(eventId, { status: 'OPEN' })).status).toBe(200);
+    await eventually(async () => await second.locator('#wr-paused').isHidden(), 30_000, 'the paused notice gone');
+
+    // The polling tab goes away: the other one takes over the same place.
+    await first.close();
+    await eventually(() => secondCalls.status >= 2, 30_000, 'polls by the second tab');
+    expect(secondCalls.enter).toBe(0);
+    expect(await textOf(second, '#wr-rank')).toBe('2');
+    expect(await textOf(second, '#wr-id')).toBe(id);
+    expect(await stats(eventId)).toMatchObject({ waiting: 2, active: 1 });
+  });
+
+  it('speaks Korean to a Korean browser, and switches language on request, remembering it', async () => {
+    const { eventId, holderToken } = await fullEvent(3, {
+      eventId: 'fan-meeting-2026',
+      message: '오늘 오후 8시에 추가 좌석이 열립니다. 기다려 주셔서 감사합니다.',
+    });
+    const page = await (await newContext({ ...MOBILE, locale: 'ko-KR' })).newPage();
+    await page.goto(`${foyer.url}/wr/${eventId}`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('ko');
+    await waitForRank(page, 4);
+    await exitOk(holderToken);
+    await waitForRank(page, 3);
+    expect(await textOf(page, '[data-screen="wait"] h1')).toBe('대기 중입니다');
+    expect(await textOf(page, '#wr-ahead')).toBe('앞에 2명이 있습니다');
+    expect(await textOf(page, '#wr-eta')).toMatch(/^약 \d+(시간 \d+)?분$/);
+    expect(await textOf(page, '.lang')).toBe('English');
+    const id = await textOf(page, '#wr-id');
+    if (mode === 'redis') await page.screenshot({ path: screenshotPath('waiting-room-ko') });
+
+    // The visitor switches to English: same place, English text, and the choice is remembered.
+    await page.click('.lang');
+    await eventually(async () => (await page.locator('html').getAttribute('lang')) === 'en', 30_000, 'the English page');
+    await waitForRank(page, 3);
+    expect(await textOf(page, '[data-screen="wait"] h1')).toBe('You’re in line');
+    expect(await textOf(page, '#wr-id')).toBe(id);
+    await page.goto(`${foyer.url}/wr/${eventId}`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await waitForRank(page, 3);
+    expect(await stats(eventId)).toMatchObject({ waiting: 3 });
+  });
+
+  it('shows clear screens for an unknown event and a closed one, and a "you’re in" screen without a successUrl', async () => {
+    const page = await (await newContext({ ...MOBILE, locale: 'en-US' })).newPage();
+    await page.goto(`${foyer.url}/wr/${uniqueEventId('missing')}`);
+    await waitForScreen(page, 'notfound');
+    expect(await textOf(page, '[data-screen="notfound"] h1')).toBe('There’s no waiting room here');
+
+    const eventId = uniqueEventId(`closed-${mode}`);
+    expect((await adm.createEvent({ eventId, name: 'Closed', limitCnt: 1, status: 'CLOSED' })).status).toBe(201);
+    await page.goto(`${foyer.url}/wr/${eventId}`);
+    await waitForScreen(page, 'closed');
+    expect(await textOf(page, '[data-screen="closed"] h1')).toBe('This waiting room isn’t open');
+    expect(await stats(eventId)).toMatchObject({ waiting: 0, active: 0 });
+
+    // It opens; "Try again" gets in at once (room, nobody waiting) and, without a successUrl,
+    // shows the "you're in" screen; its Continue link is hidden, as no other site sent the visitor.
+    expect((await adm.patchEvent(eventId, { status: 'OPEN' })).status).toBe(200);
+    await eventually(async () => (await adm.getEvent(eventId)).body.status === 'OPEN', 10_000, 'the event open');
+    await page.click('[data-screen="closed"] [data-action="retry"]');
+    await waitForScreen(page, 'in');
+    expect(await textOf(page, '[data-screen="in"] h1')).toBe('You’re in!');
+    expect(await textOf(page, '#wr-in-lead')).toMatch(/^Your access lasts until \d\d:\d\d:\d\d\. You can now continue on the site\.$/);
+    expect(await page.locator('#wr-continue').isHidden()).toBe(true);
+    expect(await stats(eventId)).toMatchObject({ active: 1 });
+  });
+
+  it('shows a lapsed place after a lost connection, and "join again" takes a new place at the back', async () => {
+    // A short wait timeout (polls at most every 2 s / 3), so a place lapses within seconds offline.
+    const { eventId } = await fullEvent(0, { waitTimeoutSec: 2 });
+    const page = await (await newContext({ ...MOBILE, locale: 'en-US' })).newPage();
+    await page.goto(`${foyer.url}/wr/${eventId}`);
+    await waitForRank(page, 1);
+    const firstId = await textOf(page, '#wr-id');
+
+    await page.route('**/v1/queue/**', (route) => route.abort('internetdisconnected'));
+    await eventually(async () => !(await page.locator('#wr-offline').isHidden()), 30_000, 'the offline notice');
+    // The place is kept while the page retries; here the scheduler drops it once it is stale.
+    await eventually(async () => (await stats(eventId)).waiting === 0, 30_000, 'the place dropped');
+    await page.unroute('**/v1/queue/**');
+
+    await waitForScreen(page, 'expired');
+    expect(await textOf(page, '#wr-expired-reason')).toBe('This page stopped checking in for too long, so your place was released.');
+    expect(await page.locator('#wr-offline').isHidden()).toBe(true);
+
+    await page.click('[data-action="join"]');
+    await waitForRank(page, 1);
+    expect(await textOf(page, '#wr-id')).not.toBe(firstId);
+    expect(await stats(eventId)).toMatchObject({ waiting: 1, active: 1 });
+  });
+});
