@@ -5,6 +5,7 @@ export * from './event.js';
 export * from './poll-pacing.js';
 export * from './queue-state.js';
 export * from './ports/event-repository.js';
+export * from './ports/event-series.js';
 export * from './ports/journal.js';
 export * from './ports/queue-store.js';
 export * from './user-id.js';

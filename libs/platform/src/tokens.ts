@@ -5,3 +5,4 @@ export const QUEUE_STORE = Symbol('QueueStore');
 export const DATABASE = Symbol('Database');
 export const EVENT_REPOSITORY = Symbol('EventRepository');
 export const JOURNAL_REPOSITORY = Symbol('JournalRepository');
+export const EVENT_SERIES = Symbol('EventSeries');

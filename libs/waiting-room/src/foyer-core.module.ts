@@ -9,6 +9,7 @@ import { IdTokenVerifier, SuccessTokens, TicketCodec } from '@foyer/tokens';
 import { EventCatalog } from './events/event-catalog.js';
 import { QueueConfigSync } from './events/queue-config-sync.js';
 import { JournalForwarder } from './journal/journal-forwarder.js';
+import { eventSeriesProviders } from './series/event-series.providers.js';
 
 /** The embedded store is written to disk this often (and on shutdown). */
 const SNAPSHOT_EVERY_MS = 5_000;
@@ -135,6 +136,7 @@ export class FoyerCoreModule {
       QueueConfigSync,
       JournalForwarder,
       StoresLifecycle,
+      ...eventSeriesProviders(config),
     ];
     return {
       module: FoyerCoreModule,

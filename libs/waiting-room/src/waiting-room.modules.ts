@@ -13,6 +13,9 @@ import { QueueController } from './queue/queue.controller.js';
 import { QueueService } from './queue/queue.service.js';
 import { QueueStateMapper } from './queue/queue-state.mapper.js';
 import { QueueScheduler } from './scheduler/queue-scheduler.js';
+import { EventSeriesService } from './series/event-series.service.js';
+import { EventSeriesSampler } from './series/series-sampler.js';
+import { EventSeriesController } from './series/series.controller.js';
 
 /** Visitors and customer backends: enter, poll, verify, exit, JWKS. */
 @Module({
@@ -21,10 +24,10 @@ import { QueueScheduler } from './scheduler/queue-scheduler.js';
 })
 export class VisitorModule {}
 
-/** Admins: events and the journal. */
+/** Admins: events, their recent history and the journal. */
 @Module({
-  controllers: [EventsController, JournalController],
-  providers: [EventsService, AdminGuard],
+  controllers: [EventsController, EventSeriesController, JournalController],
+  providers: [EventsService, EventSeriesService, AdminGuard],
 })
 export class AdminModule {}
 
@@ -32,9 +35,9 @@ export class AdminModule {}
 @Module({ controllers: [OpsController] })
 export class OpsModule {}
 
-/** The `scheduler` role: promotion, expiry, journal forwarding and retention. */
+/** The `scheduler` role: promotion, expiry, journal forwarding and retention, the events' series. */
 @Module({
   imports: [ScheduleModule.forRoot()],
-  providers: [QueueScheduler],
+  providers: [QueueScheduler, EventSeriesSampler],
 })
 export class SchedulerModule {}

@@ -28,6 +28,11 @@ export class QueueKeys {
     return names.map((name) => this.eventKey(eventId, name));
   }
 
+  /** The event's recent samples for the dashboard (a ZSET by slot); beside its queue, in its slot. */
+  seriesKey(eventId: string): string {
+    return `${this.prefix}ev:{${eventId}}:series`;
+  }
+
   /** One rate-limit counter per client key (it holds its current window and the count in it). */
   rateLimitKey(key: string): string {
     return `${this.prefix}rl:${key}`;

@@ -7,6 +7,7 @@ import {
   validationFailed,
   type EventRecord,
   type EventRepository,
+  type EventSeries,
   type EventSettings,
   type QueueStats,
   type QueueStore,
@@ -14,7 +15,7 @@ import {
 } from '@foyer/domain';
 import { CallbackUrlPolicy } from '@foyer/callbacks';
 import type { FoyerConfig } from '@foyer/config';
-import { CONFIG, EVENT_REPOSITORY, QUEUE_STORE } from '@foyer/platform';
+import { CONFIG, EVENT_REPOSITORY, EVENT_SERIES, QUEUE_STORE } from '@foyer/platform';
 import { IdTokenVerifier } from '@foyer/tokens';
 import { JournalForwarder } from '../journal/journal-forwarder.js';
 import type { CreateEventDto, UpdateEventDto } from './event.dto.js';
@@ -30,6 +31,7 @@ export class EventsService {
   constructor(
     @Inject(EVENT_REPOSITORY) private readonly events: EventRepository,
     @Inject(QUEUE_STORE) private readonly store: QueueStore,
+    @Inject(EVENT_SERIES) private readonly series: EventSeries,
     private readonly catalog: EventCatalog,
     private readonly configSync: QueueConfigSync,
     private readonly forwarder: JournalForwarder,
@@ -82,6 +84,7 @@ export class EventsService {
     await this.store.dropEvent(eventId);
     await this.forwarder.flush(eventId);
     await this.events.delete(eventId);
+    await this.series.drop(eventId);
     this.catalog.remember(eventId, null);
     await this.store.dropJournal(eventId);
   }

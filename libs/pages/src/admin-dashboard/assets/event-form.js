@@ -1,0 +1,180 @@
+// The create / edit form. The server validates: its messages are shown beside the fields they name.
+
+import { api, ApiError, NetworkError } from './admin-api.js';
+
+const NUMBERS = ['limitCnt', 'sessionTtlSec', 'waitTimeoutSec', 'minPollIntervalMs'];
+/** Cleared with `null` when edited to empty; left out (no URL, no message) when created empty. */
+const CLEARABLE = ['successUrl', 'callbackUrl', 'message'];
+const WRITABLE = [
+  'name',
+  'limitCnt',
+  'status',
+  'successUrl',
+  'callbackUrl',
+  'sessionTtlSec',
+  'waitTimeoutSec',
+  'minPollIntervalMs',
+  'blockReentry',
+  'idPolicy',
+  'message',
+];
+const FIELDS = ['eventId', ...WRITABLE];
+
+/** What a new event starts with: API.md's defaults, shown so nobody has to know them. */
+const NEW_EVENT = {
+  eventId: '',
+  name: '',
+  limitCnt: '',
+  status: 'OPEN',
+  successUrl: null,
+  callbackUrl: null,
+  sessionTtlSec: 600,
+  waitTimeoutSec: 300,
+  minPollIntervalMs: 1000,
+  blockReentry: true,
+  idPolicy: 'OPEN',
+  message: null,
+};
+
+/** Errors that are about one field although they are not VALIDATION_FAILED. */
+const FIELD_OF_CODE = { EVENT_EXISTS: 'eventId', CALLBACK_URL_FORBIDDEN: 'callbackUrl' };
+
+/**
+ * `onSaved(event, created)` runs after a successful save. Returns `open(event | null, opener)`:
+ * `null` creates a new event.
+ */
+export function createEventForm({ dialog, onSaved }) {
+  const form = dialog.querySelector('form');
+  const title = dialog.querySelector('#editor-title');
+  const submit = dialog.querySelector('#editor-submit');
+  const alert = dialog.querySelector('#form-alert');
+  const control = (name) => form.elements.namedItem(name);
+  let editing = null;
+  let opener = null;
+
+  for (const button of dialog.querySelectorAll('[data-close]')) button.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => {
+    if (opener?.isConnected) opener.focus();
+  });
+
+  function open(event, from) {
+    editing = event;
+    opener = from ?? null;
+    clearErrors();
+    const values = event ?? NEW_EVENT;
+    for (const name of FIELDS) {
+      const input = control(name);
+      if (input.type === 'checkbox') input.checked = Boolean(values[name]);
+      else input.value = values[name] === null || values[name] === undefined ? '' : String(values[name]);
+    }
+    control('eventId').readOnly = Boolean(event);
+    title.textContent = event ? `Edit ${event.name}` : 'New event';
+    submit.textContent = event ? 'Save changes' : 'Create event';
+    dialog.showModal();
+    control(event ? 'name' : 'eventId').focus();
+  }
+
+  form.addEventListener('submit', async (submitted) => {
+    submitted.preventDefault();
+    clearErrors();
+    const body = editing ? changesTo(editing) : newEventBody();
+    if (editing && Object.keys(body).length === 0) {
+      dialog.close();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      const saved = editing ? await api.updateEvent(editing.eventId, body) : await api.createEvent(body);
+      const created = !editing;
+      dialog.close();
+      onSaved(saved, created);
+    } catch (err) {
+      showError(err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  /** A field's value as the API takes it; a number that does not parse is sent as typed, for the server to name. */
+  function read(name) {
+    const input = control(name);
+    if (input.type === 'checkbox') return input.checked;
+    if (NUMBERS.includes(name)) {
+      const text = input.value.trim().replace(/[,_\s]/g, '');
+      return /^[+-]?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+    }
+    return input.value;
+  }
+
+  function newEventBody() {
+    const body = {};
+    for (const name of FIELDS) {
+      const value = read(name);
+      if (value !== '') body[name] = value;
+    }
+    return body;
+  }
+
+  function changesTo(event) {
+    const changes = {};
+    for (const name of WRITABLE) {
+      let value = read(name);
+      if (CLEARABLE.includes(name) && value === '') value = null;
+      if (value !== event[name]) changes[name] = value;
+    }
+    return changes;
+  }
+
+  function showError(err) {
+    if (err instanceof NetworkError) {
+      showAlert('Foyer could not be reached. Nothing was saved; try again.');
+      return;
+    }
+    if (!(err instanceof ApiError)) throw err;
+    if (err.status === 401) return; // The dashboard signs out and says why.
+    const marked = [];
+    const general = [];
+    if (err.code === 'VALIDATION_FAILED' && err.details.length > 0) {
+      for (const { field, message } of err.details) {
+        if (FIELDS.includes(field) && markField(field, message)) marked.push(field);
+        else general.push(message);
+      }
+    } else if (FIELD_OF_CODE[err.code] && markField(FIELD_OF_CODE[err.code], err.message)) {
+      marked.push(FIELD_OF_CODE[err.code]);
+    } else {
+      general.push(err.message);
+    }
+    const summary = marked.length > 0 ? `Not saved: fix ${marked.length === 1 ? 'the field' : 'the fields'} marked below.` : 'Not saved.';
+    showAlert([summary, ...general].join(' ') + ` (${err.code})`);
+    if (marked.length > 0) control(marked[0]).focus();
+  }
+
+  function markField(name, message) {
+    const input = control(name);
+    const error = dialog.querySelector(`#e-${name}`);
+    if (!input || !error) return false;
+    input.setAttribute('aria-invalid', 'true');
+    // One message per field, however many the server gave.
+    error.textContent = error.hidden ? message : `${error.textContent}; ${message}`;
+    error.hidden = false;
+    return true;
+  }
+
+  function showAlert(text) {
+    alert.textContent = text;
+    alert.hidden = false;
+  }
+
+  function clearErrors() {
+    alert.hidden = true;
+    alert.textContent = '';
+    for (const name of FIELDS) {
+      control(name).removeAttribute('aria-invalid');
+      const error = dialog.querySelector(`#e-${name}`);
+      error.hidden = true;
+      error.textContent = '';
+    }
+  }
+
+  return { open, close: () => dialog.open && dialog.close() };
+}

@@ -1,0 +1,47 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import type { FoyerConfig } from '@foyer/config';
+import type { EventSeries } from '@foyer/domain';
+import { EVENT_SERIES } from '@foyer/platform';
+import { createRedis, MemoryEventSeries, RedisEventSeries, whenReady } from '@foyer/queue-store';
+import { SeriesSettings } from './series-settings.js';
+
+/** How long a start waits for Redis before serving anyway, as the queue store does. */
+const REDIS_READY_WAIT_MS = 5_000;
+
+/**
+ * Beside the queue store, on the same Redis (a connection of its own, so the store's connection
+ * and scripts stay as they are), or in memory in the embedded mode, where the sampler and the
+ * route share the one process.
+ */
+async function createEventSeries(config: FoyerConfig, settings: SeriesSettings): Promise<EventSeries> {
+  const { url, clusterNodes, keyPrefix } = config.redis;
+  if (!url && !clusterNodes) return new MemoryEventSeries({ retentionMs: settings.retentionMs });
+  const profile = config.roles.has('api') ? 'api' : 'worker';
+  const redis = createRedis({ url, clusterNodes, profile, name: 'foyer-series' });
+  const ready = await Promise.race([
+    whenReady(redis).then(() => true, () => false),
+    new Promise<boolean>((resolve) => setTimeout(resolve, REDIS_READY_WAIT_MS, false).unref()),
+  ]);
+  if (!ready) new Logger('EventSeries').warn('Redis is not answering yet; the series route answers 503 until it does');
+  return new RedisEventSeries(redis, { keyPrefix, retentionMs: settings.retentionMs });
+}
+
+/** Closes the series' connection after HTTP has drained. */
+@Injectable()
+export class EventSeriesLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_SERIES) private readonly series: EventSeries) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.series.close();
+  }
+}
+
+/** The series, its settings and its lifecycle, for the core module. */
+export function eventSeriesProviders(config: FoyerConfig): Provider[] {
+  const settings = SeriesSettings.fromConfig(config);
+  return [
+    { provide: SeriesSettings, useValue: settings },
+    { provide: EVENT_SERIES, useFactory: () => createEventSeries(config, settings) },
+    EventSeriesLifecycle,
+  ];
+}
