@@ -8,6 +8,7 @@ import { get, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { allowRequireOfEsmPackages } from './support/esm-interop.js';
 import { admin, createBacking, startFoyer, STORE_MODES, type FoyerBacking, type RunningFoyer } from './support/foyer.js';
+import { eventually } from './support/services.js';
 import { expectError, okAnswers, uniqueEventId, visitor } from './support/visitors.js';
 
 jest.setTimeout(60_000);
@@ -36,6 +37,9 @@ describe.each(STORE_MODES)('waiting-room page over HTTP (%s store)', (mode) => {
     foyer = await startFoyer(backing);
     v = visitor(foyer.http);
     adm = admin(foyer.http);
+    for (const eventId of ['concert-2026', 'e1', 'a'.repeat(64), 'Sale_2026.v2-final']) {
+      expect((await adm.createEvent({ eventId, name: `The ${eventId} sale`, limitCnt: 10 })).status).toBe(201);
+    }
   }, 120_000);
 
   afterAll(async () => {
@@ -74,8 +78,21 @@ describe.each(STORE_MODES)('waiting-room page over HTTP (%s store)', (mode) => {
       expect(page.status).toBe(200);
     }
     expect(await stats(eventId)).toEqual(before);
-    // Not even for an event that does not exist: the page is served, and its script finds out.
-    expect((await getPage(`/wr/${uniqueEventId('missing')}`)).status).toBe(200);
+    // Not even for an event that does not exist: the page is served with a 404, and its script says why.
+    const missing = await getPage(`/wr/${uniqueEventId('missing')}`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(missing.text).toContain('data-screen="notfound"');
+  });
+
+  it("shows the event's name, and a rename within about a second", async () => {
+    const eventId = uniqueEventId(`named-${mode}`);
+    expect((await adm.createEvent({ eventId, name: "Summer <Concert> 2026", limitCnt: 10 })).status).toBe(201);
+    const page = await getPage(`/wr/${eventId}`);
+    expect(page.text).toContain('<p class="event">Summer &#60;Concert&#62; 2026</p>');
+    expect(page.text).toContain('Summer &#60;Concert&#62; 2026</title>');
+    expect((await adm.patchEvent(eventId, { name: 'Winter Concert' })).status).toBe(200);
+    await eventually(async () => (await getPage(`/wr/${eventId}`)).text.includes('<p class="event">Winter Concert</p>'), 10_000, 'the new name');
   });
 
   it('serves the page with a strict CSP, no-referrer, nosniff and no-store, and no inline script', async () => {

@@ -6,3 +6,4 @@ export const DATABASE = Symbol('Database');
 export const EVENT_REPOSITORY = Symbol('EventRepository');
 export const JOURNAL_REPOSITORY = Symbol('JournalRepository');
 export const EVENT_SERIES = Symbol('EventSeries');
+export const EVENT_LOOKUP = Symbol('EventLookup');

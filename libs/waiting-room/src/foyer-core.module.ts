@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FoyerConfig } from '@foyer/config';
 import { systemClock, type Clock, type QueueStore } from '@foyer/domain';
 import { openDatabase, PrismaEventRepository, PrismaJournalRepository, type Database } from '@foyer/persistence';
-import { CLOCK, CONFIG, DATABASE, EVENT_REPOSITORY, FoyerMetrics, JOURNAL_REPOSITORY, QUEUE_STORE } from '@foyer/platform';
+import { CLOCK, CONFIG, DATABASE, EVENT_LOOKUP, EVENT_REPOSITORY, FoyerMetrics, JOURNAL_REPOSITORY, QUEUE_STORE } from '@foyer/platform';
 import { createRedis, MemoryQueueStore, MemorySnapshotFile, RedisQueueStore, whenReady } from '@foyer/queue-store';
 import { IdTokenVerifier, SuccessTokens, TicketCodec } from '@foyer/tokens';
 import { EventCatalog } from './events/event-catalog.js';
@@ -133,6 +133,7 @@ export class FoyerCoreModule {
       },
       FoyerMetrics,
       EventCatalog,
+      { provide: EVENT_LOOKUP, useExisting: EventCatalog },
       QueueConfigSync,
       JournalForwarder,
       StoresLifecycle,

@@ -14,3 +14,11 @@ export interface EventRepository {
   /** `false` when there was no such event. */
   delete(eventId: string): Promise<boolean>;
 }
+
+/**
+ * An event as the hot paths read it: recently read events come from memory (about a second, one
+ * scheduler tick), so a burst of requests for one event reads the database about once a second.
+ */
+export interface EventLookup {
+  get(eventId: string): Promise<EventRecord | null>;
+}

@@ -1,44 +1,14 @@
-import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { FoyerError } from '@foyer/domain';
-import { DashboardAssets } from './dashboard-assets.js';
-
-export const DASHBOARD_ASSETS = Symbol('DashboardAssets');
-
-/**
- * Scripts, styles and calls only to this origin; no inline script or style; never framed. The
- * admin key lives in the page's session storage, so no script from anywhere else may run there.
- */
-export const DASHBOARD_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const PAGE_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'content-security-policy': DASHBOARD_CSP,
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-};
-
-/** A link naming the current content may be cached for good; any other is revalidated each time. */
-const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
-const REVALIDATE = 'no-cache';
+import { HTML_PAGE_HEADERS } from '../shared/page-headers.js';
+import { DashboardPage } from './dashboard-page.js';
 
 @ApiTags('pages')
 @Controller('admin')
 export class AdminDashboardController {
-  constructor(@Inject(DASHBOARD_ASSETS) private readonly assets: DashboardAssets) {}
+  constructor(private readonly dashboard: DashboardPage) {}
 
   @Get()
   @ApiOperation({
@@ -50,7 +20,7 @@ export class AdminDashboardController {
   @ApiProduces('text/html')
   @ApiResponse({ status: 200, description: 'the page' })
   page(@Res() reply: FastifyReply): void {
-    void reply.headers(PAGE_HEADERS).send(this.assets.html);
+    void reply.headers(HTML_PAGE_HEADERS).send(this.dashboard.html);
   }
 
   @Get('assets/:file')
@@ -58,21 +28,12 @@ export class AdminDashboardController {
   asset(
     @Param('file') file: string,
     @Query('v') version: unknown,
+    @Headers('accept-encoding') acceptEncoding: string | undefined,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() reply: FastifyReply,
   ): void {
-    const asset = this.assets.get(file);
+    const asset = this.dashboard.assets.get(file);
     if (!asset) throw new FoyerError('NOT_FOUND', 'no such asset');
-    void reply.headers({
-      'content-type': asset.contentType,
-      'cache-control': version === asset.version ? IMMUTABLE_CACHE : REVALIDATE,
-      etag: asset.etag,
-      'x-content-type-options': 'nosniff',
-    });
-    if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === asset.etag)) {
-      void reply.code(304).send();
-      return;
-    }
-    void reply.send(asset.body);
+    this.dashboard.assets.send(reply, asset, { version, acceptEncoding, ifNoneMatch });
   }
 }

@@ -1,47 +1,29 @@
-import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Logger, Param, Query, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { gzipSync } from 'node:zlib';
-import { EVENT_ID_PATTERN, FoyerError } from '@foyer/domain';
-import { ErrorResponseDto } from '@foyer/platform';
-import { IMMUTABLE_CACHE, PageAssets, SHORT_CACHE } from './page-assets.js';
+import { EVENT_ID_PATTERN, FoyerError, type EventLookup, type EventRecord } from '@foyer/domain';
+import { EVENT_LOOKUP } from '@foyer/platform';
+import { PageAssets } from '../shared/page-assets.js';
+import { HTML_PAGE_HEADERS } from '../shared/page-headers.js';
 import { choosePageLanguage, isPageLanguage, LANGUAGE_COOKIE } from './page-language.js';
 import { renderWaitingRoomPage } from './waiting-room-page.js';
 
 export const WAITING_ROOM_ASSETS = Symbol('WaitingRoomAssets');
 
-/**
- * Scripts and styles only from this origin, no inline script or style, and calls only back to
- * this origin (the page talks to the API it came from).
- */
-export const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const PAGE_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'content-security-policy': PAGE_CSP,
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-  vary: 'Accept-Language, Cookie, Accept-Encoding',
-};
+const PAGE_HEADERS = { ...HTML_PAGE_HEADERS, vary: 'Accept-Language, Cookie, Accept-Encoding' };
 
 const ONE_YEAR_SEC = 365 * 24 * 3600;
 
 @ApiTags('pages')
 @Controller('wr')
 export class WaitingRoomPageController {
-  constructor(@Inject(WAITING_ROOM_ASSETS) private readonly assets: PageAssets) {}
+  private readonly logger = new Logger('WaitingRoomPage');
+
+  constructor(
+    @Inject(WAITING_ROOM_ASSETS) private readonly assets: PageAssets,
+    @Inject(EVENT_LOOKUP) private readonly events: EventLookup,
+  ) {}
 
   @Get('assets/:file')
   @ApiExcludeEndpoint()
@@ -54,22 +36,7 @@ export class WaitingRoomPageController {
   ): void {
     const asset = this.assets.get(file);
     if (!asset) throw new FoyerError('NOT_FOUND', 'no such asset');
-    void reply.headers({
-      'content-type': asset.contentType,
-      'cache-control': version === asset.version ? IMMUTABLE_CACHE : SHORT_CACHE,
-      etag: asset.etag,
-      vary: 'Accept-Encoding',
-      'x-content-type-options': 'nosniff',
-    });
-    if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === asset.etag)) {
-      void reply.code(304).send();
-      return;
-    }
-    if (asset.gzipped && /\bgzip\b/.test(acceptEncoding ?? '')) {
-      void reply.header('content-encoding', 'gzip').send(asset.gzipped);
-      return;
-    }
-    void reply.send(asset.body);
+    this.assets.send(reply, asset, { version, acceptEncoding, ifNoneMatch });
   }
 
   @Get(':eventId')
@@ -78,31 +45,33 @@ export class WaitingRoomPageController {
     description:
       'Takes no place by itself (link previews and crawlers are harmless): its script enters with POST /v1/queue/enter, ' +
       'or resumes with the ticket it keeps in localStorage, then polls GET /v1/queue/status. In English or Korean, by ' +
-      '`?lang=` (remembered in a cookie), else by Accept-Language.',
+      '`?lang=` (remembered in a cookie), else by Accept-Language. It shows the event\'s name, read through the ' +
+      'one-second event cache; an event that does not exist gets the same page with status 404 (its script shows why).',
   })
   @ApiParam({ name: 'eventId', description: '[A-Za-z0-9._-]{1,64}' })
   @ApiQuery({ name: 'lang', required: false, enum: ['en', 'ko'] })
   @ApiProduces('text/html')
   @ApiResponse({ status: 200, description: 'the page' })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: not a valid eventId' })
-  page(
+  @ApiResponse({ status: 404, description: 'an HTML page saying there is no such event; JSON NOT_FOUND for an id that cannot be an eventId' })
+  async page(
     @Param('eventId') eventId: string,
     @Query('lang') lang: unknown,
     @Headers('accept-language') acceptLanguage: string | undefined,
     @Headers('cookie') cookie: string | undefined,
     @Headers('accept-encoding') acceptEncoding: string | undefined,
     @Res() reply: FastifyReply,
-  ): void {
-    // Whether the event exists is left to the script's enter: the page itself reads no store.
+  ): Promise<void> {
     if (!EVENT_ID_PATTERN.test(eventId)) throw new FoyerError('NOT_FOUND', 'no waiting room here');
+    const event = await this.readEvent(eventId);
     const chosen = choosePageLanguage({ query: typeof lang === 'string' ? lang : undefined, cookie, acceptLanguage });
-    void reply.headers(PAGE_HEADERS);
+    void reply.code(event === null ? 404 : 200).headers(PAGE_HEADERS);
     if (isPageLanguage(lang)) {
       // No Path: the default is the page's folder (/wr), which stays right behind a path prefix.
       void reply.header('set-cookie', `${LANGUAGE_COOKIE}=${lang}; Max-Age=${ONE_YEAR_SEC}; SameSite=Lax`);
     }
     const html = renderWaitingRoomPage({
       eventId,
+      eventName: event?.name ?? eventId,
       lang: chosen,
       scriptUrl: this.assets.url('waiting-room.js'),
       stylesheetUrl: this.assets.url('waiting-room.css'),
@@ -113,5 +82,18 @@ export class WaitingRoomPageController {
       return;
     }
     void reply.send(html);
+  }
+
+  /**
+   * The event, `null` when there is none, or `undefined` when it cannot be read now: the page is
+   * still served (under its id), since its script only needs the queue routes.
+   */
+  private async readEvent(eventId: string): Promise<EventRecord | null | undefined> {
+    try {
+      return await this.events.get(eventId);
+    } catch (err) {
+      this.logger.warn(`serving the page of '${eventId}' without its name: ${(err as Error).message}`);
+      return undefined;
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { fileURLToPath } from 'node:url';
-import { PageAssets } from './page-assets.js';
+import { PageAssets } from '../shared/page-assets.js';
 import { WAITING_ROOM_ASSETS, WaitingRoomPageController } from './waiting-room-page.controller.js';
 
 /** Beside this file both in the sources (jest) and in dist (the build copies the folder). */
@@ -10,6 +10,6 @@ const ASSETS_DIR = fileURLToPath(new URL('./assets/', import.meta.url));
 @Module({
   controllers: [WaitingRoomPageController],
   // Relative links: `/wr/x` links `assets/…`, which stays right behind a path prefix in front of Foyer.
-  providers: [{ provide: WAITING_ROOM_ASSETS, useFactory: () => PageAssets.load(ASSETS_DIR, 'assets/') }],
+  providers: [{ provide: WAITING_ROOM_ASSETS, useFactory: () => PageAssets.load(ASSETS_DIR, 'assets/', 'public, max-age=300') }],
 })
 export class WaitingRoomPageModule {}

@@ -3,6 +3,8 @@ import { WAITING_ROOM_TEXT } from './waiting-room-strings.js';
 
 export interface WaitingRoomPageInput {
   eventId: string;
+  /** The event's display name; its id when the event could not be read. */
+  eventName: string;
   lang: PageLanguage;
   /** The versioned links of the page's script and stylesheet. */
   scriptUrl: string;
@@ -18,9 +20,9 @@ export interface WaitingRoomScriptConfig {
 
 /**
  * The waiting-room page: every screen is in the HTML, in the visitor's language, and the script
- * shows one at a time. Rendering it reads nothing and writes nothing: a GET never takes a place.
+ * shows one at a time. Rendering it writes nothing: a GET never takes a place.
  */
-export function renderWaitingRoomPage({ eventId, lang, scriptUrl, stylesheetUrl }: WaitingRoomPageInput): string {
+export function renderWaitingRoomPage({ eventId, eventName, lang, scriptUrl, stylesheetUrl }: WaitingRoomPageInput): string {
   const { page: t, script } = WAITING_ROOM_TEXT[lang];
   const other = PAGE_LANGUAGES.find((l) => l !== lang) ?? lang;
   const config: WaitingRoomScriptConfig = { eventId, lang, text: script };
@@ -33,7 +35,7 @@ export function renderWaitingRoomPage({ eventId, lang, scriptUrl, stylesheetUrl 
 <meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="no-referrer">
 <meta name="theme-color" content="#1e3a8a">
-<title>${e(t.title)} · ${e(eventId)}</title>
+<title>${e(t.title)} · ${e(eventName)}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${e(stylesheetUrl)}">
 <script src="${e(scriptUrl)}" defer></script>
@@ -46,7 +48,7 @@ export function renderWaitingRoomPage({ eventId, lang, scriptUrl, stylesheetUrl 
 <a class="lang" href="?lang=${other}" hreflang="${other}" lang="${other}">${e(t.otherLanguageName)}</a>
 </header>
 <main class="card" id="wr">
-<p class="event">${e(eventId)}</p>
+<p class="event">${e(eventName)}</p>
 <section class="screen" data-screen="loading">
 <h1>${e(t.loadingHeading)}</h1>
 <p class="lead">${e(t.loadingLead)}</p>

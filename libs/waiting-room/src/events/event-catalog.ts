@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import type { Clock, EventRecord, EventRepository } from '@foyer/domain';
+import type { Clock, EventLookup, EventRecord, EventRepository } from '@foyer/domain';
 import { CLOCK, EVENT_REPOSITORY } from '@foyer/platform';
 
 /** How long a process trusts what it read of an event: about one scheduler tick. */
@@ -16,7 +16,7 @@ interface Entry {
  * through another replica is seen within one tick, as API.md allows. Concurrent misses share one read.
  */
 @Injectable()
-export class EventCatalog implements OnModuleDestroy {
+export class EventCatalog implements EventLookup, OnModuleDestroy {
   private readonly entries = new Map<string, Entry>();
   private readonly inflight = new Map<string, Promise<EventRecord | null>>();
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { FastifyReply } from 'fastify';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -12,9 +13,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
 };
 
-/** A link that names the current content (`?v=<hash>`) may be cached for good; any other only briefly. */
+/** A link that names the current content (`?v=<hash>`) may be cached for good. */
 export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
-export const SHORT_CACHE = 'public, max-age=300';
 
 export interface PageAsset {
   name: string;
@@ -27,6 +27,13 @@ export interface PageAsset {
   etag: string;
 }
 
+/** What a request for an asset says about caching and encoding. */
+export interface AssetRequest {
+  version: unknown;
+  acceptEncoding: string | undefined;
+  ifNoneMatch: string | undefined;
+}
+
 /**
  * A page's static files, read once at start: a few kilobytes, so serving them from memory (and
  * gzipped ahead of time) costs nothing per request and needs no file system access after start.
@@ -36,10 +43,12 @@ export class PageAssets {
   private constructor(
     private readonly urlPrefix: string,
     private readonly byName: ReadonlyMap<string, PageAsset>,
+    /** Cache-Control of a link without the current version (say, a module's own `./x.js` import). */
+    private readonly unversionedCache: string,
   ) {}
 
   /** `urlPrefix`: how the page links to the folder, e.g. `assets/` (relative, so a path prefix in front of Foyer still works). */
-  static load(dir: string, urlPrefix: string): PageAssets {
+  static load(dir: string, urlPrefix: string, unversionedCache: string): PageAssets {
     const byName = new Map<string, PageAsset>();
     for (const name of readdirSync(dir)) {
       const contentType = CONTENT_TYPES[extname(name)];
@@ -56,7 +65,7 @@ export class PageAssets {
         etag: `"${version}"`,
       });
     }
-    return new PageAssets(urlPrefix, byName);
+    return new PageAssets(urlPrefix, byName, unversionedCache);
   }
 
   get(name: string): PageAsset | undefined {
@@ -68,5 +77,30 @@ export class PageAssets {
     const asset = this.byName.get(name);
     if (!asset) throw new Error(`no page asset '${name}'`);
     return `${this.urlPrefix}${name}?v=${asset.version}`;
+  }
+
+  /** `template` with each `{{name}}` replaced by that asset's versioned link. */
+  link(template: string): string {
+    return template.replace(/\{\{([\w.-]+)\}\}/g, (_match, name: string) => this.url(name));
+  }
+
+  /** Answers with the asset: 304 when the browser has it, gzipped when it may be. */
+  send(reply: FastifyReply, asset: PageAsset, request: AssetRequest): void {
+    void reply.headers({
+      'content-type': asset.contentType,
+      'cache-control': request.version === asset.version ? IMMUTABLE_CACHE : this.unversionedCache,
+      etag: asset.etag,
+      vary: 'Accept-Encoding',
+      'x-content-type-options': 'nosniff',
+    });
+    if (request.ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === asset.etag)) {
+      void reply.code(304).send();
+      return;
+    }
+    if (asset.gzipped && /\bgzip\b/.test(request.acceptEncoding ?? '')) {
+      void reply.header('content-encoding', 'gzip').send(asset.gzipped);
+      return;
+    }
+    void reply.send(asset.body);
   }
 }
