@@ -165,6 +165,7 @@ describe.each(STORE_MODES)('waiting-room page in Chromium (%s store)', (mode) =>
     // A fixed id (each store mode has its own backing) reads well in the README's screenshot.
     const { eventId, holderToken, tickets } = await fullEvent(6, {
       eventId: 'summer-concert-2026',
+      name: 'Summer Concert 2026',
       successUrl: `${shop.url}/checkout?item=42`,
       message: 'Thanks for your patience — extra seats go on sale at 10:00.',
     });
@@ -181,6 +182,7 @@ describe.each(STORE_MODES)('waiting-room page in Chromium (%s store)', (mode) =>
     const id = await textOf(page, '#wr-id');
     expect(id).toMatch(/^[A-Za-z0-9_-]{16,22}$/);
     expect(await page.title()).toMatch(/^\(7\) /);
+    expect(await textOf(page, '.event')).toBe('Summer Concert 2026');
     expect(await page.locator('#wr-progress').getAttribute('aria-valuenow')).toBe('0');
 
     // Each exit admits the next waiter at once; the page sees its rank fall on its next poll.
@@ -315,6 +317,7 @@ describe.each(STORE_MODES)('waiting-room page in Chromium (%s store)', (mode) =>
   it('speaks Korean to a Korean browser, and switches language on request, remembering it', async () => {
     const { eventId, holderToken } = await fullEvent(3, {
       eventId: 'fan-meeting-2026',
+      name: '2026 팬미팅',
       message: '오늘 오후 8시에 추가 좌석이 열립니다. 기다려 주셔서 감사합니다.',
     });
     const page = await (await newContext({ ...MOBILE, locale: 'ko-KR' })).newPage();
@@ -327,6 +330,7 @@ describe.each(STORE_MODES)('waiting-room page in Chromium (%s store)', (mode) =>
     expect(await textOf(page, '#wr-ahead')).toBe('앞에 2명이 있습니다');
     expect(await textOf(page, '#wr-eta')).toMatch(/^약 \d+(시간 \d+)?분$/);
     expect(await textOf(page, '.lang')).toBe('English');
+    expect(await textOf(page, '.event')).toBe('2026 팬미팅');
     const id = await textOf(page, '#wr-id');
     if (mode === 'redis') await page.screenshot({ path: screenshotPath('waiting-room-ko') });
 
