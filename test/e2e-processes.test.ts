@@ -151,6 +151,16 @@ describe('API and worker processes on one Redis and PostgreSQL', () => {
     // The one who came next, not the one after.
     expect(placeView((await pollVia(apiB.http, third.body.ticket)).body)).toEqual({ status: 'WAIT', rank: 1 });
     expect((await admin(apiA.http).getEvent(eventId)).body.stats).toMatchObject({ active: 2, waiting: 1 });
+
+    // The worker can be probed and scraped like a replica: its admissions are counted where they happen.
+    expect((await worker.http.get('/health/live')).status).toBe(200);
+    expect((await worker.http.get('/health/ready')).body).toEqual({ status: 'ok', queueStore: 'ok', database: 'ok' });
+    const metrics = await worker.http.get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toContain(`foyer_admissions_total{event="${eventId}",via="promotion"} 1`);
+    // Only operations: no visitor, admin or page routes on a worker.
+    expect((await worker.http.post('/v1/queue/enter', { eventId, id: 'w-4' })).status).toBe(404);
+    expect((await worker.http.get('/admin')).status).toBe(404);
   });
 
   it('a journal reader sees every entry exactly once while two processes write', async () => {

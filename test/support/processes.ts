@@ -87,7 +87,7 @@ export interface SpawnOptions {
   name: string;
   /** The app's environment (besides PATH/HOME): e.g. a backing's env plus FOYER_ROLES. */
   env: Record<string, string>;
-  /** `api` (default) serves HTTP and is ready when `/health/ready` answers 200; `worker` is ready when it says so. */
+  /** `api` (default) is ready when `/health/ready` answers 200; `worker` (health and metrics only) when it says so. */
   entry?: 'api' | 'worker';
   readyTimeoutMs?: number;
 }
@@ -95,13 +95,13 @@ export interface SpawnOptions {
 /** Starts the built app as its own OS process and waits until it is ready. */
 export async function spawnFoyer(options: SpawnOptions): Promise<FoyerProcess> {
   const entry = options.entry ?? 'api';
-  const port = entry === 'api' ? await freePort() : 0;
+  const port = await freePort();
   const env = childEnv({
     LOG_LEVEL: 'warn',
     ...options.env,
     // The worker announces readiness at `log` level.
     ...(entry === 'worker' ? { LOG_LEVEL: 'info' } : {}),
-    ...(port ? { PORT: String(port) } : {}),
+    PORT: String(port),
   });
   const child = spawn(process.execPath, [entry === 'api' ? API_ENTRY : WORKER_ENTRY], {
     cwd: ROOT,

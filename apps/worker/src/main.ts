@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@foyer/config';
 import { createFoyerWorker, startupLogger } from '@foyer/waiting-room';
 
-/** The background entry point: the scheduler (and, later, the callback dispatcher); no HTTP. */
+/** The background entry point: the scheduler and the callback dispatcher; over HTTP only health and metrics. */
 async function main(): Promise<void> {
   const config = loadConfig();
   // The embedded store and database live inside one process (`npm start`); a separate worker
@@ -12,8 +12,10 @@ async function main(): Promise<void> {
       'the worker needs REDIS_URL (or REDIS_CLUSTER_NODES) and DATABASE_URL: the embedded stores belong to the single `npm start` process',
     ]);
   }
-  await createFoyerWorker(config);
-  startupLogger.log(`Foyer worker running (roles: ${[...config.roles].filter((r) => r !== 'api').join(',') || 'none'})`);
+  const app = await createFoyerWorker(config);
+  await app.listen({ port: config.port, host: '0.0.0.0' });
+  const roles = [...config.roles].filter((r) => r !== 'api').join(',') || 'none';
+  startupLogger.log(`Foyer worker running (roles: ${roles}; /health/ready and /metrics on port ${config.port})`);
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,4 @@
-import { ConsoleLogger, Logger, Module, type DynamicModule, type INestApplicationContext, type Type } from '@nestjs/common';
+import { ConsoleLogger, Logger, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -19,6 +19,9 @@ function rootModule(config: FoyerConfig, options: FoyerAppOptions): DynamicModul
   const imports: (Type | DynamicModule)[] = [FoyerCoreModule.forRoot({ config, clock: options.clock })];
   if (config.roles.has('api')) {
     imports.push(VisitorModule, AdminModule, OpsModule, CallbacksApiModule, WaitingRoomPageModule, AdminDashboardModule);
+  } else {
+    // A worker serves only its health and metrics, so it can be probed and scraped like a replica.
+    imports.push(OpsModule);
   }
   if (config.roles.has('scheduler')) imports.push(SchedulerModule);
   if (config.roles.has('dispatcher')) imports.push(CallbacksDispatcherModule);
@@ -50,13 +53,19 @@ export async function createFoyerHttpApp(config: FoyerConfig, options: FoyerAppO
   return app;
 }
 
-/** A process without HTTP (the worker app): only the background roles. */
-export async function createFoyerWorker(config: FoyerConfig, options: FoyerAppOptions = {}): Promise<INestApplicationContext> {
+/**
+ * The worker app: the background roles, and over HTTP only `/health/*` and `/metrics` (the
+ * scheduler's and the dispatcher's metrics live in this process); call `listen` to serve them.
+ */
+export async function createFoyerWorker(config: FoyerConfig, options: FoyerAppOptions = {}): Promise<NestFastifyApplication> {
   const roles = new Set([...config.roles].filter((role) => role !== 'api'));
-  const app = await NestFactory.createApplicationContext(rootModule({ ...config, roles }, options), {
+  const workerConfig = { ...config, roles };
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule(workerConfig, options), createFastifyAdapter(workerConfig), {
     logger: jsonLogger(config),
   });
   app.enableShutdownHooks([], { useProcessExit: true });
+  configureHttp(app, workerConfig);
+  closeConnectionsWhileDraining(app);
   return app;
 }
 

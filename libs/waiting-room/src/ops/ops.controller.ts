@@ -25,7 +25,7 @@ export class OpsController {
   @ApiResponse({ status: 200 })
   @ApiResponse({ status: 503, type: ErrorResponseDto, description: 'STORE_UNAVAILABLE' })
   async ready(): Promise<{ status: 'ok'; queueStore: 'ok'; database: 'ok' }> {
-    const [store, database] = await Promise.allSettled([this.store.ping(), this.database.ping()]);
+    const [store, database] = await Promise.allSettled([answersSoon(this.store.ping()), answersSoon(this.database.ping())]);
     if (store.status === 'rejected') throw new StoreUnavailableError('the queue store', store.reason);
     if (database.status === 'rejected') throw new StoreUnavailableError('the database', database.reason);
     return { status: 'ok', queueStore: 'ok', database: 'ok' };
@@ -58,4 +58,15 @@ export class OpsController {
       // A scrape during an outage still returns the process metrics; the gauges are simply absent.
     }
   }
+}
+
+/** How long a readiness check waits for a store: a worker's Redis connection queues commands through an outage. */
+const READY_WAIT_MS = 2_000;
+
+function answersSoon(ping: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${READY_WAIT_MS} ms`)), READY_WAIT_MS);
+  });
+  return Promise.race([ping, late]).finally(() => clearTimeout(timer));
 }
