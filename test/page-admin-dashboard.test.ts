@@ -225,6 +225,9 @@ describe('the admin dashboard in Chromium', () => {
     await textOf(metric(concertId, 'active'), (text) => text.replace(/\s/g, '') === '2/2', 'two of two active');
     await textOf(metric(concertId, 'admitted'), (text) => Number(text) > 0, 'admissions per minute');
     await textOf(metric(concertId, 'wait'), (text) => /^\d+ (s|min)$|^\d+ h \d\d min$/.test(text), 'an estimated wait at the back');
+    // The estimate is a sample's, up to an interval behind the live count beside it: the note says
+    // when, rather than "nobody is waiting" next to three waiting.
+    expect(await card(concertId).locator('.m-wait .sub').textContent()).toMatch(/^(for number [\d,]+ in line|nobody waiting) at \d\d:\d\d:\d\d$/);
     expect(await card(concertId).locator('.m-waiting svg path.line').count()).toBeGreaterThan(0);
     expect(await card(concertId).locator('.m-waiting svg').getAttribute('aria-label')).toMatch(/^Waiting, since \d\d:\d\d: .*latest 3$/);
 
@@ -300,6 +303,24 @@ describe('the admin dashboard in Chromium', () => {
     await confirm.getByRole('button', { name: 'Delete event' }).click();
     await card(concertId).waitFor({ state: 'detached' });
     expect((await adm.getEvent(concertId)).status).toBe(404);
+    // The focus was on the card's Delete button: it stays in the page, not lost to <body>.
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.id)).toBe('main');
+  });
+
+  it('says so when the event being edited was deleted meanwhile, and keeps the focus in the page', async () => {
+    const goneId = uniqueEventId('gone');
+    expect((await adm.createEvent({ eventId: goneId, name: 'Soon gone', limitCnt: 1 })).status).toBe(201);
+    await card(goneId).getByRole('button', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit Soon gone' });
+    await dialog.waitFor();
+    expect((await adm.deleteEvent(goneId)).status).toBe(204);
+    await card(goneId).waitFor({ state: 'detached' });
+    await dialog.getByLabel('Name').fill('Renamed');
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await textOf(dialog.locator('#form-alert'), (text) => text.includes('EVENT_NOT_FOUND'), 'why nothing was saved');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.id)).toBe('main');
   });
 
   it('fits a phone screen', async () => {

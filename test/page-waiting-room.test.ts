@@ -193,13 +193,15 @@ describe.each(STORE_MODES)('waiting-room page in Chromium (%s store)', (mode) =>
       await waitForRank(page, rank);
       if (rank === 5) {
         expect(await textOf(page, '#wr-ahead')).toBe('4 people ahead of you');
-        // From the rank at arrival (7) to the front: 2 of 7 places done.
-        expect(Number(await page.locator('#wr-progress').getAttribute('aria-valuenow'))).toBe(29);
+        // From the rank at arrival (7) to the front (rank 1): 2 of 6 places done.
+        expect(Number(await page.locator('#wr-progress').getAttribute('aria-valuenow'))).toBe(33);
         if (mode === 'redis') await page.screenshot({ path: screenshotPath('waiting-room-en') });
       }
     }
     expect(await textOf(page, '#wr-ahead')).toBe('You’re next!');
     expect(await textOf(page, '#wr-live')).toBe('You are next in line.');
+    // At the front, the bar is full: it never says "next" over a part-empty bar.
+    expect(await page.locator('#wr-progress').getAttribute('aria-valuenow')).toBe('100');
 
     await exitOk(admitted);
     await page.waitForURL((url) => url.origin === shop.url && url.pathname === '/checkout', { timeout: 30_000 });
@@ -393,5 +395,34 @@ describe.each(STORE_MODES)('waiting-room page in Chromium (%s store)', (mode) =>
     await waitForRank(page, 1);
     expect(await textOf(page, '#wr-id')).not.toBe(firstId);
     expect(await stats(eventId)).toMatchObject({ waiting: 1, active: 1 });
+  });
+
+  it('says the connection is lost when the first enter gets no answer, then takes a place once it does', async () => {
+    const { eventId } = await fullEvent(0);
+    const page = await (await newContext({ ...MOBILE, locale: 'en-US' })).newPage();
+    await page.route('**/v1/queue/**', (route) => route.abort('internetdisconnected'));
+    await page.goto(`${foyer.url}/wr/${eventId}`);
+    // Not a spinner forever: the notice shows over the loading screen, and a screen reader hears it.
+    await eventually(async () => await page.locator('#wr-offline').isVisible(), 30_000, 'the offline notice, visible');
+    expect(await screenOf(page)).toBe('loading');
+    expect(await textOf(page, '#wr-live')).toBe(await textOf(page, '#wr-offline'));
+    await page.unroute('**/v1/queue/**');
+    await waitForRank(page, 1);
+    expect(await page.locator('#wr-offline').isHidden()).toBe(true);
+  });
+
+  it('says why when the idToken in the link is mangled, rather than hang on the loading screen', async () => {
+    const { eventId } = await fullEvent(0);
+    const page = await (await newContext({ ...MOBILE, locale: 'en-US' })).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    // A cut-off percent escape: decoding it throws.
+    await page.goto(`${foyer.url}/wr/${eventId}#idToken=eyJhbGc%E0%A4%A`);
+    await waitForScreen(page, 'error');
+    expect(await textOf(page, '#wr-error-lead')).toBe('We couldn’t get you into the line (INVALID_ID_TOKEN).');
+    // The token left the address bar all the same.
+    expect(new URL(page.url()).hash).toBe('');
+    expect(errors).toEqual([]);
+    expect(await stats(eventId)).toMatchObject({ waiting: 0, active: 1 });
   });
 });

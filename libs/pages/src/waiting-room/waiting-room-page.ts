@@ -69,7 +69,6 @@ export function renderWaitingRoomPage({ eventId, eventName, lang, scriptUrl, sty
 <div><dt>${e(t.updatedLabel)}</dt><dd><time id="wr-updated">–</time></dd></div>
 </dl>
 <p class="notice paused" id="wr-paused" hidden>${e(t.paused)}</p>
-<p class="notice offline" id="wr-offline" hidden>${e(t.offline)}</p>
 <p class="lead">${e(t.waitLead)}</p>
 <button type="button" class="button secondary quiet" id="wr-notify" hidden>${e(t.notifyButton)}</button>
 </section>
@@ -108,6 +107,7 @@ export function renderWaitingRoomPage({ eventId, eventName, lang, scriptUrl, sty
 <p class="lead" id="wr-error-lead"></p>
 <button type="button" class="button secondary" data-action="retry">${e(t.tryAgain)}</button>
 </section>
+<p class="notice offline" id="wr-offline" hidden>${e(t.offline)}</p>
 <aside class="message" id="wr-message" aria-label="${e(t.messageLabel)}" hidden><p id="wr-message-text"></p></aside>
 <p class="sr-only" id="wr-live" aria-live="polite" aria-atomic="true"></p>
 </main>

@@ -85,6 +85,12 @@ describe('verifyWebhook', () => {
     }
   });
 
+  it('says what it needs when given a parsed body (express.json) or none', () => {
+    for (const parsed of [JSON.parse(BODY), undefined, null]) {
+      expect(() => verifyWebhook(parsed as unknown as string, signed(BODY), SECRET, { now })).toThrow(/raw body/);
+    }
+  });
+
   it('says so when a signed body is not JSON, and refuses an empty secret', () => {
     expect(failure(() => verifyWebhook('not json', signed('not json'), SECRET, { now }))).toBe('INVALID_JSON');
     expect(() => verifyWebhook(BODY, signed(BODY), 'whsec_', { now })).toThrow(TypeError);

@@ -49,6 +49,11 @@ export function verifyWebhook<T = unknown>(
   options: VerifyWebhookOptions = {},
 ): T {
   const key = secretKey(secret);
+  // `express.json()` ran first, or no body parser at all: plain JavaScript gets here, and a clear
+  // word beats "cannot read properties of undefined".
+  if (typeof rawBody !== 'string' && !(rawBody instanceof Uint8Array)) {
+    throw new TypeError('verifyWebhook needs the raw body as received (a string or bytes: express.raw(), or parseAs "buffer" in Fastify), not a parsed body');
+  }
   const id = header(headers, 'webhook-id');
   const timestamp = header(headers, 'webhook-timestamp');
   const signatures = header(headers, 'webhook-signature');

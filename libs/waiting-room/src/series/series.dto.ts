@@ -4,7 +4,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { SERIES_MAX_MINUTES } from './series-settings.js';
 
 export class SeriesQueryDto {
-  @ApiPropertyOptional({ default: 30, minimum: 1, maximum: SERIES_MAX_MINUTES, description: 'how far back, in minutes' })
+  @ApiPropertyOptional({ type: 'integer', default: 30, minimum: 1, maximum: SERIES_MAX_MINUTES, description: 'how far back, in minutes' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

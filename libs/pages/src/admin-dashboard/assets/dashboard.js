@@ -179,6 +179,8 @@ function showList(events, lives) {
   const seen = new Set(events.map((e) => e.eventId));
   for (const [eventId, card] of cards) {
     if (!seen.has(eventId)) {
+      // A keyboard user on a deleted event's card keeps a place in the page, not <body>.
+      if (card.root.contains(document.activeElement)) $('main').focus();
       card.root.remove();
       cards.delete(eventId);
     }

@@ -1,6 +1,6 @@
 // One event on the dashboard: its settings, its actions and its live numbers with their charts.
 
-import { formatClockShort, formatCount, formatDuration, formatRate, formatWait } from './format.js';
+import { formatClock, formatClockShort, formatCount, formatDuration, formatRate, formatWait } from './format.js';
 import { createSparkline, drawSparkline } from './sparkline.js';
 
 /** Which status each action sets, and on which statuses it is offered. */
@@ -105,7 +105,7 @@ export function createEventCard(template, handlers) {
     });
 
     const admittedRate = lastMinuteRate(samples, 'admittedTotal', 'admittedPerMin');
-    setValue(view.admitted.value, admittedRate === null ? null : formatRate(admittedRate), 'no samples yet');
+    setValue(view.admitted.value, admittedRate === null ? null : formatRate(admittedRate), last ? 'measuring…' : 'no samples yet');
     view.admitted.sub.textContent = last ? `${formatCount(last.admittedTotal)} admitted in all` : '';
     chart(view.admitted, (s) => s.admittedPerMin, 'Admissions per minute');
 
@@ -154,8 +154,10 @@ function waitNote(event, last) {
   if (event.status === 'PAUSED') return 'paused: nobody is admitted';
   if (event.status === 'DRAFT' || event.status === 'CLOSED') return 'not admitting';
   if (event.limitCnt === 0) return 'capacity 0: nobody is admitted';
-  if (last.waiting === 0) return 'nobody is waiting';
-  return `for number ${formatCount(last.waiting)} in line`;
+  // The estimate is the sample's, up to one interval older than the live count beside it: say when.
+  const at = formatClock(new Date(last.t));
+  if (last.waiting === 0) return `nobody waiting at ${at}`;
+  return `for number ${formatCount(last.waiting)} in line at ${at}`;
 }
 
 function describe(what, values, since) {

@@ -54,7 +54,9 @@ export function createEventForm({ dialog, onSaved }) {
 
   for (const button of dialog.querySelectorAll('[data-close]')) button.addEventListener('click', () => dialog.close());
   dialog.addEventListener('close', () => {
+    // The opener's card is gone when its event was deleted meanwhile: the focus stays in the page.
     if (opener?.isConnected) opener.focus();
+    else document.querySelector('main')?.focus();
   });
 
   function open(event, from) {

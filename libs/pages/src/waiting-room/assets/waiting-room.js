@@ -57,7 +57,12 @@
   let idToken = null;
   const fragment = /(?:^#|&)idToken=([^&]+)/.exec(location.hash);
   if (fragment) {
-    idToken = decodeURIComponent(fragment[1]);
+    try {
+      idToken = decodeURIComponent(fragment[1]);
+    } catch (err) {
+      // A mangled link: sent as it is, so Foyer refuses it and the page says why, rather than hang.
+      idToken = fragment[1];
+    }
     history.replaceState(null, '', location.pathname + location.search);
   }
 
@@ -290,7 +295,8 @@
     $('wr-rank').textContent = numbers.format(rank);
     $('wr-ahead').textContent =
       ahead === 0 ? text.aheadNone : ahead === 1 ? text.aheadOne : fill(text.aheadMany, { n: numbers.format(ahead) });
-    setProgress(arrivalRank ? (arrivalRank - rank) / arrivalRank : 0);
+    // Rank 1 is the front: the bar is full there, whatever the rank at arrival was.
+    setProgress(arrivalRank > 1 ? (arrivalRank - rank) / (arrivalRank - 1) : rank === 1 ? 1 : 0);
     $('wr-eta').textContent = waitText(state.expectedInfo.waitSeconds);
     const paused = state.eventStatus === 'PAUSED';
     $('wr-paused').hidden = !paused;
@@ -413,10 +419,12 @@
     $('wr-progress').setAttribute('aria-valuenow', String(Math.round(clamped * 100)));
   }
 
+  /** The notice sits outside the screens: a first enter that gets no answer shows it over the loading screen. */
   function setOffline(value) {
     if (value === offline) return;
     offline = value;
     $('wr-offline').hidden = !value;
+    if (value) say($('wr-offline').textContent);
     if (leader) post({ type: 'offline', offline: value });
   }
 
