@@ -35,5 +35,13 @@ describe('event rules', () => {
 
   it('appends the token to the successUrl as wr_token, keeping its own query', () => {
     expect(successUrlWithToken('https://shop.example/buy?x=1', 'abc.def')).toBe('https://shop.example/buy?x=1&wr_token=abc.def');
+    expect(successUrlWithToken('https://shop.example/buy', 'abc.def')).toBe('https://shop.example/buy?wr_token=abc.def');
+    expect(successUrlWithToken('https://shop.example/buy?', 'abc.def')).toBe('https://shop.example/buy?wr_token=abc.def');
+  });
+
+  it("keeps the successUrl's own query byte for byte, its fragment after the token, and replaces an old wr_token", () => {
+    expect(successUrlWithToken('https://shop.example/buy?b=x%20y&c=a+b&d', 't')).toBe('https://shop.example/buy?b=x%20y&c=a+b&d&wr_token=t');
+    expect(successUrlWithToken('https://shop.example/buy?x=1#seat-map', 't')).toBe('https://shop.example/buy?x=1&wr_token=t#seat-map');
+    expect(successUrlWithToken('https://shop.example/buy?wr_token=old&x=1&wr_token', 'new')).toBe('https://shop.example/buy?x=1&wr_token=new');
   });
 });

@@ -29,9 +29,17 @@ export type QueueState =
   | (StateBase & { status: 'BLOCK'; reason: 'REENTRY_BLOCKED' })
   | (StateBase & { status: 'EXPIRED'; reason: ExpiredReason });
 
-/** A successUrl with the token appended as `wr_token`. */
+/**
+ * A successUrl with the token appended as `wr_token`. The rest of its query is kept byte for byte
+ * (URLSearchParams would re-encode it: `b=x%20y` would arrive as `b=x+y`); a `wr_token` already
+ * in it is replaced.
+ */
 export function successUrlWithToken(successUrl: string, successToken: string): string {
   const url = new URL(successUrl);
-  url.searchParams.set('wr_token', successToken);
+  const kept = url.search
+    .slice(1)
+    .split('&')
+    .filter((part) => part !== '' && part !== 'wr_token' && !part.startsWith('wr_token='));
+  url.search = [...kept, `wr_token=${encodeURIComponent(successToken)}`].join('&');
   return url.toString();
 }
