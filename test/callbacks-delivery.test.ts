@@ -279,6 +279,8 @@ describe('ordered callbacks: delivery (redis + postgres)', () => {
     const body = JSON.parse(bobAdmitted.body);
     expect(body).toMatchObject({ type: 'user.admitted', eventId, id: 'bob' });
     expect(Date.parse(body.at)).not.toBeNaN();
+    // Times are ISO strings, as everywhere in API.md.
+    expect(body.expiresAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(bobAdmitted.messageId).toMatch(/^journal:\d+$/);
     expect(bobAdmitted.path).toBe('/lifecycle');
     // user.entered is journaled but not notified.

@@ -593,6 +593,10 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
       for (const entry of entries) {
         expect(entry).toMatchObject({ offset: expect.any(Number), eventId, payload: expect.any(Object), createdAt: expect.stringMatching(ISO_TIME) });
       }
+      // Times are ISO strings everywhere, payloads included.
+      for (const entry of entries.filter((e) => e.type === 'user.admitted')) {
+        expect(entry.payload.expiresAt).toEqual(expect.stringMatching(ISO_TIME));
+      }
       const offsets = entries.map((entry) => entry.offset);
       expect([...offsets].sort((a, b) => a - b)).toEqual(offsets);
       expect(new Set(offsets).size).toBe(offsets.length);

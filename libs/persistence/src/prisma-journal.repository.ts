@@ -70,7 +70,7 @@ function toRow(entry: QueueJournalEntry): NewJournalRow {
     type: entry.type,
     eventId: entry.eventId,
     userId: entry.id,
-    payload: entry.payload,
+    payload: withIsoTimes(entry.payload),
     createdAt: new Date(entry.at),
     sourceKey: journalSourceKey(entry),
   };
@@ -79,4 +79,17 @@ function toRow(entry: QueueJournalEntry): NewJournalRow {
 function uniqueBySourceKey(rows: NewJournalRow[]): NewJournalRow[] {
   const seen = new Set<string | null>();
   return rows.filter((row) => !seen.has(row.sourceKey) && seen.add(row.sourceKey));
+}
+
+/** Payload fields the queue stores write as epoch milliseconds. */
+const TIME_FIELDS = ['expiresAt'];
+
+/** API.md's times are ISO-8601 strings, in the journal and in lifecycle notifications alike. */
+function withIsoTimes(payload: Record<string, unknown>): Record<string, unknown> {
+  const converted = { ...payload };
+  for (const field of TIME_FIELDS) {
+    const value = converted[field];
+    if (typeof value === 'number' && Number.isFinite(value)) converted[field] = new Date(value).toISOString();
+  }
+  return converted;
 }
