@@ -120,6 +120,13 @@ describe.each(STORE_MODES)('waiting-room page over HTTP (%s store)', (mode) => {
     expect(Object.keys(doc.body.paths).filter((path) => path.startsWith('/wr/assets'))).toEqual([]);
     const config = JSON.parse(/<script type="application\/json" id="wr-config">([^<]*)<\/script>/.exec(page.text)![1]!);
     expect(config).toMatchObject({ eventId: 'concert-2026', lang: 'en', text: { etaUnknown: 'unknown' } });
+    // The poll timer's worker is same-origin, which script-src 'self' allows (worker-src falls back to it).
+    expect(config.timerUrl).toMatch(/^assets\/waiting-room-timer\.js\?v=[A-Za-z0-9_-]+$/);
+    const timer = await foyer.http.get('/wr/' + config.timerUrl);
+    expect(timer.status).toBe(200);
+    expect(timer.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(timer.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(timer.text).toContain('postMessage');
   });
 
   it('answers 404 for an id that cannot be an eventId', async () => {

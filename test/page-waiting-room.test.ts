@@ -350,7 +350,8 @@ describe.each(STORE_MODES)('waiting-room page in Chromium (%s store)', (mode) =>
 
   it('shows clear screens for an unknown event and a closed one, and a "you’re in" screen without a successUrl', async () => {
     const page = await (await newContext({ ...MOBILE, locale: 'en-US' })).newPage();
-    await page.goto(`${foyer.url}/wr/${uniqueEventId('missing')}`);
+    const missingId = uniqueEventId('missing');
+    await page.goto(`${foyer.url}/wr/${missingId}`);
     await waitForScreen(page, 'notfound');
     expect(await textOf(page, '[data-screen="notfound"] h1')).toBe('There’s no waiting room here');
 
@@ -362,7 +363,8 @@ describe.each(STORE_MODES)('waiting-room page in Chromium (%s store)', (mode) =>
     expect(await stats(eventId)).toMatchObject({ waiting: 0, active: 0 });
 
     // It opens; "Try again" gets in at once (room, nobody waiting) and, without a successUrl,
-    // shows the "you're in" screen; its Continue link is hidden, as no other site sent the visitor.
+    // shows the "you're in" screen. No other site sent the visitor, but there is a page behind
+    // this one in the tab's history: the button goes back there.
     expect((await adm.patchEvent(eventId, { status: 'OPEN' })).status).toBe(200);
     await eventually(async () => (await adm.getEvent(eventId)).body.status === 'OPEN', 10_000, 'the event open');
     await page.click('[data-screen="closed"] [data-action="retry"]');
@@ -370,7 +372,65 @@ describe.each(STORE_MODES)('waiting-room page in Chromium (%s store)', (mode) =>
     expect(await textOf(page, '[data-screen="in"] h1')).toBe('You’re in!');
     expect(await textOf(page, '#wr-in-lead')).toMatch(/^Your access lasts until \d\d:\d\d:\d\d\. You can now continue on the site\.$/);
     expect(await page.locator('#wr-continue').isHidden()).toBe(true);
+    expect(await textOf(page, '#wr-in-action')).toBe('Go back to the site');
     expect(await stats(eventId)).toMatchObject({ active: 1 });
+    await page.click('#wr-in-action');
+    await page.waitForURL((url) => url.pathname === `/wr/${missingId}`, { timeout: 30_000 });
+    await waitForScreen(page, 'notfound');
+  });
+
+  it('without a successUrl, "you’re in" leads back to the site that sent the visitor, else offers the admission code', async () => {
+    const eventId = uniqueEventId(`no-target-${mode}`);
+    expect((await adm.createEvent({ eventId, name: 'No target', limitCnt: 5 })).status).toBe(201);
+    const waitingRoom = `${foyer.url}/wr/${eventId}`;
+
+    // From a link on the shop (another origin): back to the shop, which the browser names by its origin only.
+    const fromShop = await (await newContext({ ...MOBILE, locale: 'en-US' })).newPage();
+    await fromShop.goto(`${shop.url}/product/42`);
+    await fromShop.evaluate(`location.assign(${JSON.stringify(waitingRoom)})`);
+    await waitForScreen(fromShop, 'in');
+    const shopHost = new URL(shop.url).host;
+    expect(await textOf(fromShop, '#wr-continue')).toBe(`Back to ${shopHost}`);
+    expect(await fromShop.locator('#wr-continue').getAttribute('href')).toBe(`${shop.url}/`);
+    expect(await fromShop.locator('#wr-in-action').isHidden()).toBe(true);
+    await fromShop.click('#wr-continue');
+    await fromShop.waitForURL((url) => url.origin === shop.url && url.pathname === '/', { timeout: 30_000 });
+
+    // Opened in a tab of its own with no referrer and nothing behind it: the admission code, copied.
+    const context = await newContext({ ...DESKTOP, locale: 'en-US' });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: foyer.url });
+    const opener = await context.newPage();
+    await opener.goto(`${shop.url}/elsewhere`);
+    const [page] = await Promise.all([
+      context.waitForEvent('page'),
+      opener.evaluate(`void window.open(${JSON.stringify(waitingRoom)}, '_blank', 'noopener,noreferrer')`),
+    ]);
+    await waitForScreen(page, 'in');
+    expect(await page.evaluate('[history.length, document.referrer]')).toEqual([1, '']);
+    expect(await page.locator('#wr-continue').isHidden()).toBe(true);
+    expect(await textOf(page, '#wr-in-lead')).toMatch(/ If the site asks for your admission code, copy it here\.$/);
+    expect(await page.locator('#wr-code-box').isHidden()).toBe(true);
+    await eventually(async () => await page.locator('#wr-in-action').isVisible(), 10_000, 'the copy button');
+    expect(await textOf(page, '#wr-in-action')).toBe('Copy my admission code');
+    await page.click('#wr-in-action');
+    await eventually(async () => (await textOf(page, '#wr-code-note')) !== '', 10_000, 'the copy note');
+    expect(await textOf(page, '#wr-code-note')).toBe('Copied. Paste it where the site asks for it.');
+    expect(await textOf(page, '#wr-live')).toBe('Copied. Paste it where the site asks for it.');
+    const code = await page.locator('#wr-code').inputValue();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(code);
+    expect((await v.verify(code)).body).toMatchObject({ valid: true, eventId });
+
+    // Back from a page it went on to: history.length counts that page, though nothing is behind
+    // this one. "Go back" does nothing there, so the code is offered instead.
+    await page.goto(`${shop.url}/later`);
+    await page.goBack();
+    await waitForScreen(page, 'in');
+    expect(await page.evaluate('history.length')).toBe(2);
+    expect(await textOf(page, '#wr-in-action')).toBe('Go back to the site');
+    await page.click('#wr-in-action');
+    await eventually(async () => (await textOf(page, '#wr-in-action')) === 'Copy my admission code', 10_000, 'the copy button instead');
+    expect(new URL(page.url()).pathname).toBe(`/wr/${eventId}`);
+    expect(await stats(eventId)).toMatchObject({ active: 2 });
   });
 
   it('shows a lapsed place after a lost connection, and "join again" takes a new place at the back', async () => {

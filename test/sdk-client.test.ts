@@ -33,6 +33,12 @@ describe('FoyerClient against the running app', () => {
     await backing?.dispose();
   });
 
+  async function stats(eventId: string): Promise<Record<string, number>> {
+    const answer = await admin(foyer.http).getEvent(eventId);
+    expect(answer.status).toBe(200);
+    return answer.body.stats;
+  }
+
   async function newEvent(settings: Record<string, unknown> = {}): Promise<string> {
     const eventId = uniqueEventId('sdk-client');
     const created = await admin(foyer.http).createEvent({ eventId, name: 'SDK client', limitCnt: 1, minPollIntervalMs: 200, ...settings });
@@ -71,6 +77,48 @@ describe('FoyerClient against the running app', () => {
     expect(await client.status(first.ticket)).toMatchObject({ status: 'ENTER', id: 'carol' });
     await backend.exit(first.successToken);
     expect(await client.waitUntilAdmitted({ eventId, id: 'carol' })).toMatchObject({ status: 'BLOCK', reason: 'REENTRY_BLOCKED' });
+  });
+
+  it('drops a stored ticket of another event, takes a new place, and the next visit resumes that one', async () => {
+    // What the README's browser app keeps in localStorage.
+    const storage = new Map<string, string>();
+    const otherEvent = await newEvent({ limitCnt: 5 });
+    const other = await client.enter({ eventId: otherEvent, id: 'heidi' });
+    if (other.status !== 'ENTER') throw new Error(`heidi should be admitted, got ${other.status}`);
+    storage.set('wr-ticket', other.ticket);
+
+    const eventId = await newEvent();
+    const ivan = await client.enter({ eventId, id: 'ivan' });
+    if (ivan.status !== 'ENTER') throw new Error(`ivan should be admitted, got ${ivan.status}`);
+    const rejected: FoyerError[] = [];
+    const seen: QueueState[] = [];
+    const visit = client.waitUntilAdmitted(
+      { eventId, ticket: storage.get('wr-ticket') },
+      {
+        onTicketRejected: (error) => rejected.push(error),
+        onState: (state) => {
+          seen.push(state);
+          if ('ticket' in state) storage.set('wr-ticket', state.ticket);
+        },
+      },
+    );
+    await eventually(() => seen.length > 0, 20_000, 'a place in line');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toMatchObject({ statusCode: 401, code: 'INVALID_TICKET' });
+    expect(seen[0]).toMatchObject({ status: 'WAIT', eventId, expectedInfo: { rank: 1 } });
+    const newTicket = storage.get('wr-ticket');
+    expect(newTicket).not.toBe(other.ticket);
+    expect(await stats(eventId)).toMatchObject({ waiting: 1, active: 1 });
+
+    await backend.exit(ivan.successToken);
+    const admitted = await visit;
+    expect(admitted).toMatchObject({ status: 'ENTER', eventId, ticket: newTicket });
+    // The next visit resumes the stored ticket: the same session, no second place.
+    const again = await client.waitUntilAdmitted({ eventId, ticket: storage.get('wr-ticket') }, { onTicketRejected: (error) => rejected.push(error) });
+    expect(again).toMatchObject({ status: 'ENTER', id: admitted.id, ticket: newTicket });
+    if (again.status === 'ENTER' && admitted.status === 'ENTER') expect(again.successToken).toBe(admitted.successToken);
+    expect(rejected).toHaveLength(1);
+    expect(await stats(eventId)).toMatchObject({ waiting: 0, active: 1 });
   });
 
   it('stops waiting when aborted, with the signal reason', async () => {

@@ -75,6 +75,7 @@ export class WaitingRoomPageController {
       lang: chosen,
       scriptUrl: this.assets.url('waiting-room.js'),
       stylesheetUrl: this.assets.url('waiting-room.css'),
+      timerUrl: this.assets.url('waiting-room-timer.js'),
     });
     // A third of the bytes on a slow phone, for about 0.1 ms here.
     if (/\bgzip\b/.test(acceptEncoding ?? '')) {

@@ -6,7 +6,14 @@ import { WAITING_ROOM_ASSETS, WaitingRoomPageController } from './waiting-room-p
 /** Beside this file both in the sources (jest) and in dist (the build copies the folder). */
 const ASSETS_DIR = fileURLToPath(new URL('./assets/', import.meta.url));
 
-/** The page visitors wait on: `GET /wr/{eventId}` and its assets. */
+/**
+ * The page visitors wait on: `GET /wr/{eventId}` and its assets. A hidden tab keeps its place: its
+ * poll timer runs in a small dedicated worker, which browsers do not throttle the way they throttle
+ * a hidden page's own timers (Chrome wakes the chained timers of a page hidden for 5 minutes at most
+ * once a minute). A frozen or discarded tab runs nothing at all, worker included: it polls as soon
+ * as it runs again, and a place that lapsed meanwhile (no poll for `waitTimeoutSec`) shows "join
+ * again".
+ */
 @Module({
   controllers: [WaitingRoomPageController],
   // Relative links: `/wr/x` links `assets/…`, which stays right behind a path prefix in front of Foyer.

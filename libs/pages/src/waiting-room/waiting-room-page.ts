@@ -6,15 +6,18 @@ export interface WaitingRoomPageInput {
   /** The event's display name; its id when the event could not be read. */
   eventName: string;
   lang: PageLanguage;
-  /** The versioned links of the page's script and stylesheet. */
+  /** The versioned links of the page's script, stylesheet and poll-timer worker. */
   scriptUrl: string;
   stylesheetUrl: string;
+  timerUrl: string;
 }
 
 /** What the script reads from the page's JSON block (no inline script: the CSP allows only 'self'). */
 export interface WaitingRoomScriptConfig {
   eventId: string;
   lang: PageLanguage;
+  /** The worker that times polls, relative to the page (see waiting-room.js, "the poll timer"). */
+  timerUrl: string;
   text: (typeof WAITING_ROOM_TEXT)[PageLanguage]['script'];
 }
 
@@ -22,10 +25,10 @@ export interface WaitingRoomScriptConfig {
  * The waiting-room page: every screen is in the HTML, in the visitor's language, and the script
  * shows one at a time. Rendering it writes nothing: a GET never takes a place.
  */
-export function renderWaitingRoomPage({ eventId, eventName, lang, scriptUrl, stylesheetUrl }: WaitingRoomPageInput): string {
+export function renderWaitingRoomPage({ eventId, eventName, lang, scriptUrl, stylesheetUrl, timerUrl }: WaitingRoomPageInput): string {
   const { page: t, script } = WAITING_ROOM_TEXT[lang];
   const other = PAGE_LANGUAGES.find((l) => l !== lang) ?? lang;
-  const config: WaitingRoomScriptConfig = { eventId, lang, text: script };
+  const config: WaitingRoomScriptConfig = { eventId, lang, timerUrl, text: script };
   const e = escapeHtml;
   return `<!doctype html>
 <html lang="${lang}">
@@ -76,7 +79,13 @@ export function renderWaitingRoomPage({ eventId, eventName, lang, scriptUrl, sty
 <div class="badge ok" aria-hidden="true">✓</div>
 <h1>${e(t.inHeading)}</h1>
 <p class="lead" id="wr-in-lead"></p>
-<a class="button" id="wr-continue" href="#" rel="noreferrer">${e(t.inContinue)}</a>
+<a class="button" id="wr-continue" href="#" rel="noreferrer" hidden>${e(t.inContinue)}</a>
+<button type="button" class="button" id="wr-in-action" hidden></button>
+<div class="code-box" id="wr-code-box" hidden>
+<label for="wr-code">${e(t.inCodeLabel)}</label>
+<input id="wr-code" readonly autocomplete="off" spellcheck="false">
+<p class="hint" id="wr-code-note"></p>
+</div>
 </section>
 <section class="screen" data-screen="blocked" hidden>
 <div class="badge stop" aria-hidden="true">!</div>

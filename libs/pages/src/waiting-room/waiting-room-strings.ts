@@ -19,6 +19,8 @@ export interface PageText {
   notifyButton: string;
   inHeading: string;
   inContinue: string;
+  /** Labels the admission code shown when there is nowhere to send the visitor. */
+  inCodeLabel: string;
   blockedHeading: string;
   blockedLead: string;
   expiredHeading: string;
@@ -52,6 +54,13 @@ export interface ScriptText {
   inLeadUntil: string;
   inRedirecting: string;
   inNoTarget: string;
+  /** The way on without a successUrl: back to the referring site (`{site}`), back in history, or the admission code. */
+  inBackTo: string;
+  inGoBack: string;
+  inShowCode: string;
+  inCodeLead: string;
+  inCopied: string;
+  inCopyByHand: string;
   expiredReasons: Record<'WAIT_TIMEOUT' | 'SESSION_ENDED' | 'EXITED' | 'EVENT_CLOSED' | 'PLACE_LOST', string>;
   errorLead: string;
   liveRank: string;
@@ -82,6 +91,7 @@ const en: WaitingRoomText = {
     notifyButton: 'Notify me when it’s my turn',
     inHeading: 'You’re in!',
     inContinue: 'Continue',
+    inCodeLabel: 'Your admission code',
     blockedHeading: 'You can’t join this line again',
     blockedLead: 'Your visit to this event has already ended, and it can be entered only once.',
     expiredHeading: 'Your place has lapsed',
@@ -110,6 +120,12 @@ const en: WaitingRoomText = {
     inLeadUntil: 'Your access lasts until {time}.',
     inRedirecting: 'Taking you there…',
     inNoTarget: 'You can now continue on the site.',
+    inBackTo: 'Back to {site}',
+    inGoBack: 'Go back to the site',
+    inShowCode: 'Copy my admission code',
+    inCodeLead: 'If the site asks for your admission code, copy it here.',
+    inCopied: 'Copied. Paste it where the site asks for it.',
+    inCopyByHand: 'Select the code above and copy it.',
     expiredReasons: {
       WAIT_TIMEOUT: 'This page stopped checking in for too long, so your place was released.',
       SESSION_ENDED: 'Your time inside has ended.',
@@ -142,6 +158,7 @@ const ko: WaitingRoomText = {
     notifyButton: '내 차례가 되면 알림 받기',
     inHeading: '입장 차례입니다!',
     inContinue: '계속하기',
+    inCodeLabel: '입장 코드',
     blockedHeading: '이 대기열에 다시 들어갈 수 없습니다',
     blockedLead: '이 행사는 한 번만 입장할 수 있으며, 이전 방문이 이미 끝났습니다.',
     expiredHeading: '대기 순번이 만료되었습니다',
@@ -170,6 +187,12 @@ const ko: WaitingRoomText = {
     inLeadUntil: '{time}까지 이용할 수 있습니다.',
     inRedirecting: '이동하는 중…',
     inNoTarget: '이제 사이트에서 계속 진행할 수 있습니다.',
+    inBackTo: '{site}(으)로 돌아가기',
+    inGoBack: '사이트로 돌아가기',
+    inShowCode: '입장 코드 복사하기',
+    inCodeLead: '사이트에서 입장 코드를 요청하면 여기에서 복사해 붙여 넣으세요.',
+    inCopied: '복사했습니다. 사이트에서 요청하는 곳에 붙여 넣으세요.',
+    inCopyByHand: '위의 코드를 선택해 복사하세요.',
     expiredReasons: {
       WAIT_TIMEOUT: '이 페이지의 연결이 오래 끊겨 순번이 해제되었습니다.',
       SESSION_ENDED: '이용 시간이 끝났습니다.',

@@ -227,6 +227,51 @@ describe('FoyerClient.waitUntilAdmitted', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('drops a resumed ticket Foyer refuses (INVALID_TICKET), takes a new place and says so', async () => {
+    const refused = () => json({ statusCode: 401, code: 'INVALID_TICKET', message: 'ticket of another event' }, 401);
+    const fresh = { ...waiting(4, 1000), ticket: 'ticket-2' };
+    const { fetch, calls } = scriptedFetch([refused, fresh, { ...ADMITTED, ticket: 'ticket-2' }]);
+    const { sleep } = recordingSleep();
+    const rejected: unknown[] = [];
+    const tickets: string[] = [];
+    const client = new FoyerClient({ foyerUrl: FOYER, fetch, sleep });
+    const state = await client.waitUntilAdmitted(
+      { eventId: 'concert', idToken: 'id.token.jwt', ticket: 'stale' },
+      { onTicketRejected: (error) => rejected.push(error), onState: (s) => 'ticket' in s && tickets.push(s.ticket) },
+    );
+    expect(state).toMatchObject({ status: 'ENTER', ticket: 'ticket-2' });
+    expect(rejected).toEqual([expect.any(FoyerError)]);
+    expect(rejected[0]).toMatchObject({ statusCode: 401, code: 'INVALID_TICKET' });
+    // The resume, then a new enter with the same identity and no ticket, then polls with the new ticket.
+    expect(calls.map((call) => [call.method, call.headers.authorization, call.body])).toEqual([
+      ['POST', 'Bearer stale', { eventId: 'concert', idToken: 'id.token.jwt' }],
+      ['POST', undefined, { eventId: 'concert', idToken: 'id.token.jwt' }],
+      ['GET', 'Bearer ticket-2', undefined],
+    ]);
+    expect(tickets).toEqual(['ticket-2', 'ticket-2']);
+  });
+
+  it('starts over only for a refused ticket it was given, and only once', async () => {
+    const refused = () => json({ statusCode: 401, code: 'INVALID_TICKET', message: 'no' }, 401);
+    const { sleep } = recordingSleep();
+    // No ticket given: nothing to drop (and a second refusal after starting over is not retried).
+    const bare = scriptedFetch([refused]);
+    const onTicketRejected = jest.fn();
+    const plain = new FoyerClient({ foyerUrl: FOYER, fetch: bare.fetch, sleep });
+    await expect(plain.waitUntilAdmitted({ eventId: 'concert' }, { onTicketRejected })).rejects.toMatchObject({ code: 'INVALID_TICKET' });
+    const twice = scriptedFetch([refused, refused]);
+    const again = new FoyerClient({ foyerUrl: FOYER, fetch: twice.fetch, sleep });
+    await expect(again.waitUntilAdmitted({ eventId: 'concert', ticket: 'stale' }, { onTicketRejected })).rejects.toMatchObject({ code: 'INVALID_TICKET' });
+    expect(twice.calls).toHaveLength(2);
+    expect(onTicketRejected).toHaveBeenCalledTimes(1);
+    // Other refusals of a resume are the caller's to handle, as before.
+    const missing = scriptedFetch([() => json({ statusCode: 404, code: 'EVENT_NOT_FOUND', message: 'gone' }, 404)]);
+    const client = new FoyerClient({ foyerUrl: FOYER, fetch: missing.fetch, sleep });
+    await expect(client.waitUntilAdmitted({ eventId: 'concert', ticket: 't' }, { onTicketRejected })).rejects.toMatchObject({ code: 'EVENT_NOT_FOUND' });
+    expect(missing.calls).toHaveLength(1);
+    expect(onTicketRejected).toHaveBeenCalledTimes(1);
+  });
+
   it('stops at once when aborted while sleeping, with the signal reason', async () => {
     jest.useFakeTimers();
     const { fetch, calls } = scriptedFetch([waiting(4, 5000)]);

@@ -33,8 +33,14 @@ export interface CallOptions {
 }
 
 export interface WaitOptions extends CallOptions {
-  /** Every state seen, the first included: rank and wait updates for a page. */
+  /** Every state seen, the first included: rank and wait updates for a page, and the ticket to keep. */
   onState?: (state: QueueState) => void;
+  /**
+   * The `ticket` given to resume with was refused (`401 INVALID_TICKET`: another event's, or made
+   * before Foyer's `TICKET_SECRET` changed) and is dropped: the wait goes on with a new place, whose
+   * ticket the next `onState` carries. Forget the stored ticket here.
+   */
+  onTicketRejected?: (error: FoyerError) => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -90,18 +96,34 @@ export class FoyerClient {
   /**
    * Enters (or resumes with `ticket`) and polls at the server's `pollAfterMs`, with jitter, until
    * the state is no longer `WAIT`: `ENTER` (admitted), `BLOCK` or `EXPIRED` are answers, not
-   * errors. No answer, `429` and `5xx` are retried with backoff (`retry-after` when given); any
-   * other API error rejects with its `FoyerError`. Aborting rejects with the signal's reason.
+   * errors. A `ticket` Foyer refuses (`401 INVALID_TICKET`) is dropped and a new place taken
+   * instead, as the waiting-room page does (see `onTicketRejected`). No answer, `429` and `5xx` are
+   * retried with backoff (`retry-after` when given); any other API error rejects with its
+   * `FoyerError`. Aborting rejects with the signal's reason.
    */
   async waitUntilAdmitted(request: EnterRequest, options: WaitOptions = {}): Promise<SettledQueueState> {
     const { signal, onState } = options;
-    let state = await this.retrying(() => this.enter(request, { signal }), null, signal);
+    let state = await this.enterOrStartOver(request, options);
     for (;;) {
       onState?.(state);
       if (state.status !== 'WAIT') return state;
       const { ticket, pollAfterMs } = state;
       await this.sleep(pollDelayMs(pollAfterMs, this.pacing, this.random), signal);
       state = await this.retrying(() => this.status(ticket, { signal }), pollAfterMs, signal);
+    }
+  }
+
+  /** The first state of a wait: a resume, or a new place when Foyer refuses the ticket. */
+  private async enterOrStartOver(request: EnterRequest, { signal, onTicketRejected }: WaitOptions): Promise<QueueState> {
+    try {
+      return await this.retrying(() => this.enter(request, { signal }), null, signal);
+    } catch (error) {
+      if (request.ticket === undefined || !(error instanceof FoyerError) || error.code !== 'INVALID_TICKET') throw error;
+      // The ticket names no place of this event (another event's, or signed with a secret Foyer no
+      // longer has): kept, it would fail every visit until storage is cleared.
+      onTicketRejected?.(error);
+      const { ticket: _refused, ...fresh } = request;
+      return this.retrying(() => this.enter(fresh, { signal }), null, signal);
     }
   }
 

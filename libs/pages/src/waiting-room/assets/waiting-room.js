@@ -4,6 +4,12 @@
  *
  * One tab of a browser polls (the holder of a Web Lock); the others show what it broadcasts and
  * take over when it goes away. The place is the ticket kept in localStorage.
+ *
+ * A hidden tab keeps polling as long as the browser lets it run: its poll timer lives in a small
+ * dedicated worker (waiting-room-timer.js), whose timers browsers do not slow down the way they slow
+ * a hidden page's own (see "the poll timer" below). A frozen or discarded tab runs nothing at all,
+ * worker included; it polls the moment it runs again, and if its place lapsed meanwhile it says so
+ * and offers to join again.
  */
 (() => {
   'use strict';
@@ -22,6 +28,7 @@
 
   const $ = (id) => document.getElementById(id);
   const baseTitle = document.title;
+  const continueLabel = $('wr-continue').textContent;
   const numbers = new Intl.NumberFormat(config.lang);
   const clock = (date) =>
     date.toLocaleTimeString(config.lang, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
@@ -40,7 +47,6 @@
   let leader = false;
   let busy = false;
   let queued = null;
-  let timer = null;
   let pendingKind = null;
   let nextAt = 0;
   let lastRequestAt = 0;
@@ -52,6 +58,9 @@
   let spokenAt = 0;
   let pendingRedirect = null;
   let redirected = false;
+  // "You're in" without a successUrl: going back did nothing (nothing behind), so the code is offered.
+  let backFailed = false;
+  let backCheck = null;
 
   // An idToken from the customer's site arrives in the fragment, which never reaches a server log.
   let idToken = null;
@@ -140,8 +149,7 @@
       return;
     }
     if (kind !== 'enter' && !ticket) kind = 'enter';
-    clearTimeout(timer);
-    timer = null;
+    stopTimer();
     pendingKind = null;
     busy = true;
     lastRequestAt = Date.now();
@@ -204,15 +212,13 @@
   }
 
   function schedule(kind, delayMs) {
-    clearTimeout(timer);
     pendingKind = kind;
     nextAt = Date.now() + delayMs;
-    timer = setTimeout(() => run(kind), delayMs);
+    startTimer(delayMs);
   }
 
   function cancel() {
-    clearTimeout(timer);
-    timer = null;
+    stopTimer();
     pendingKind = null;
   }
 
@@ -226,6 +232,66 @@
     const now = Date.now();
     const wait = Math.max(0, lastRequestAt + MIN_GAP_MS - now, holdUntil - now);
     if (nextAt - now > wait) schedule(pendingKind, wait);
+  }
+
+  // ---- the poll timer --------------------------------------------------------------------------
+  //
+  // A place is lost when no poll reaches Foyer for waitTimeoutSec, and browsers slow a hidden page's
+  // timers: Chrome wakes chained timers of a page hidden for 5 minutes at most once a minute
+  // (intensive wake-up throttling), and Safari slows a background page's timers to tens of seconds
+  // after a few minutes. Chrome's throttling is of a page's (a window's) timers, not of a dedicated
+  // worker's, so the wait runs in a tiny worker that wakes the page with a message; without
+  // workers, or if it fails to load, the page's own setTimeout does it. Neither runs in a frozen
+  // page (background tabs on Android, tabs Chrome freezes or discards on desktop to save energy or
+  // memory, Safari's suspended tabs): such a tab polls as soon as it runs again ('resume',
+  // visibilitychange and pageshow below), and a place that lapsed meanwhile says so.
+
+  let timerWorker = null; // null: not tried yet; false: none, the page's own timers instead
+  let wakeCount = 0;
+  let awaited = 0; // the wake-up waited for (0: none); the worker may still post one stopped since
+  let pageTimer = null;
+
+  function startTimer(delayMs) {
+    stopTimer();
+    wakeCount += 1;
+    awaited = wakeCount;
+    const worker = timerWorker === null ? startTimerWorker() : timerWorker;
+    if (worker) worker.postMessage({ id: awaited, delayMs });
+    else pageTimer = setTimeout(wake, delayMs, awaited);
+  }
+
+  function stopTimer() {
+    if (awaited && timerWorker) timerWorker.postMessage({ id: 0 });
+    clearTimeout(pageTimer);
+    pageTimer = null;
+    awaited = 0;
+  }
+
+  function wake(id) {
+    if (id !== awaited) return;
+    awaited = 0;
+    pageTimer = null;
+    if (pendingKind) run(pendingKind);
+  }
+
+  function startTimerWorker() {
+    timerWorker = false;
+    if (typeof Worker !== 'function' || !config.timerUrl) return false;
+    let worker;
+    try {
+      worker = new Worker(config.timerUrl);
+    } catch (err) {
+      return false; // refused (a policy, an old browser)
+    }
+    worker.onmessage = (event) => wake(event.data);
+    worker.onerror = () => {
+      // It did not load (offline just then, blocked) or broke: the page's own timer takes over the wait.
+      worker.terminate();
+      timerWorker = false;
+      if (awaited) pageTimer = setTimeout(wake, Math.max(0, nextAt - Date.now()), awaited);
+    };
+    timerWorker = worker;
+    return worker;
   }
 
   // ---- what the answers mean ---------------------------------------------------------------------
@@ -313,18 +379,27 @@
   function renderIn(fresh) {
     setProgress(1);
     const until = state.expiresAt ? fill(text.inLeadUntil, { time: clock(new Date(state.expiresAt)) }) : '';
+    const way = wayOn();
     const link = $('wr-continue');
-    if (state.successUrl) {
-      link.href = state.successUrl;
-      link.hidden = false;
-      $('wr-in-lead').textContent = fresh && !document.hidden ? text.inRedirecting : until;
-    } else {
-      // No successUrl: Continue returns to the site that sent the visitor here, if another one did.
-      const back = referrerElsewhere();
-      link.hidden = !back;
-      if (back) link.href = back;
-      $('wr-in-lead').textContent = back ? until : (until + ' ' + text.inNoTarget).trim();
+    const action = $('wr-in-action');
+    link.hidden = !way.href;
+    if (way.href) {
+      link.href = way.href;
+      link.textContent = way.label;
     }
+    // The code arrives with the resume that follows a reload (it is not kept in storage).
+    action.hidden = !way.action || (way.action === 'code' && !state.successToken);
+    if (way.action) {
+      action.dataset.way = way.action;
+      action.textContent = way.label;
+    }
+    if (way.action !== 'code') $('wr-code-box').hidden = true;
+    const lead = state.successUrl
+      ? fresh && !document.hidden
+        ? text.inRedirecting
+        : until
+      : until + ' ' + (way.action === 'code' ? text.inCodeLead : text.inNoTarget);
+    $('wr-in-lead').textContent = lead.trim();
     showAndSay('in');
     if (!fresh) return;
     if (document.hidden) {
@@ -335,13 +410,56 @@
     }
   }
 
+  /**
+   * Where "you're in" leads: the event's successUrl; without one, back to the site that sent the
+   * visitor, else back in history, else the admission code (the successToken) for the visitor to
+   * copy where the site asks for it. Something always offers the way on.
+   */
+  function wayOn() {
+    if (state.successUrl) return { href: state.successUrl, label: continueLabel };
+    const from = referrerElsewhere();
+    if (from) return { href: from.href, label: fill(text.inBackTo, { site: from.host }) };
+    if (history.length > 1 && !backFailed) return { action: 'back', label: text.inGoBack };
+    return { action: 'code', label: text.inShowCode };
+  }
+
   function referrerElsewhere() {
     try {
       const from = new URL(document.referrer);
-      return /^https?:$/.test(from.protocol) && from.origin !== location.origin ? from.href : null;
+      return /^https?:$/.test(from.protocol) && from.origin !== location.origin ? from : null;
     } catch (err) {
       return null;
     }
+  }
+
+  function goBack() {
+    history.back();
+    // history.length counts pages ahead too: with nothing behind, nothing happens; offer the code then.
+    clearTimeout(backCheck);
+    backCheck = setTimeout(() => {
+      backFailed = true;
+      if (state && state.status === 'ENTER') renderIn(false);
+    }, 1500);
+  }
+
+  function showCode() {
+    const token = state && state.successToken;
+    if (!token) return;
+    const field = $('wr-code');
+    field.value = token;
+    $('wr-code-box').hidden = false;
+    const done = (copied) => {
+      const note = copied ? text.inCopied : text.inCopyByHand;
+      $('wr-code-note').textContent = note;
+      say(note);
+      if (!copied) {
+        field.focus();
+        field.select();
+      }
+    };
+    // The clipboard API needs https (or localhost); elsewhere the code is selected for the visitor.
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(token).then(() => done(true), () => done(false));
+    else done(false);
   }
 
   function go(url) {
@@ -454,6 +572,18 @@
     act(button.dataset.action);
   });
 
+  $('wr-in-action').addEventListener('click', () => {
+    if ($('wr-in-action').dataset.way === 'back') goBack();
+    else showCode();
+  });
+
+  // The other language replaces this page in history, so going back still leads where the visitor came from.
+  document.querySelector('.lang').addEventListener('click', (event) => {
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    location.replace(event.currentTarget.href);
+  });
+
   $('wr-notify').addEventListener('click', () => {
     // Asked only from this click, never on load.
     const done = () => updateNotifyButton();
@@ -476,9 +606,12 @@
     checkNow();
   });
   window.addEventListener('online', checkNow);
+  // A frozen tab (see "the poll timer") is told when it runs again.
+  document.addEventListener('resume', checkNow);
   window.addEventListener('pageshow', (event) => {
     if (event.persisted) checkNow();
   });
+  window.addEventListener('pagehide', () => clearTimeout(backCheck));
 
   // ---- tabs ------------------------------------------------------------------------------------
 
