@@ -148,7 +148,8 @@ async function exerciseEveryOperation(store: QueueStore, eventId: string): Promi
   expect(await store.configVersion(eventId)).toBe(1);
   const a = placed(await store.enter(eventId, 'a'));
   const b = placed(await store.enter(eventId, 'b'));
-  expect(await store.poll(b)).toMatchObject({ outcome: 'STATE', state: { status: 'WAIT', rank: 1 } });
+  expect(await store.poll(b)).toMatchObject({ outcome: 'STATE', state: { status: 'WAIT', rank: 1 } }); // heartbeat
+  expect(await store.poll(a)).toMatchObject({ outcome: 'STATE', state: { status: 'ENTER' } }); // heartbeat, then poll
   expect(await store.saveSuccessToken(a, 'token-a')).toBe('token-a');
   expect(await store.verify(a)).toMatchObject({ valid: true });
   expect(await store.exit(a)).toEqual({ outcome: 'EXITED', admitted: 1 });

@@ -35,37 +35,41 @@ const BY_STATUS: Record<number, ErrorCode> = {
  */
 @Catch()
 export class FoyerExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
-
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { body, retryAfterSeconds } = this.toBody(exception);
-    if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
-    reply.status(body.statusCode).send(body);
+    sendError(host.switchToHttp().getResponse<FastifyReply>(), exception);
   }
+}
 
-  private toBody(exception: unknown): { body: ErrorBody; retryAfterSeconds?: number } {
-    if (exception instanceof FoyerError) {
-      const body: ErrorBody = { statusCode: exception.statusCode, code: exception.code, message: exception.message };
-      if (exception.extra.details) body.details = exception.extra.details;
-      return { body, retryAfterSeconds: exception.extra.retryAfterSeconds };
-    }
-    if (isStoreUnavailable(exception)) {
-      this.logger.warn(`store unavailable: ${(exception as Error).message}`);
-      return { body: make('STORE_UNAVAILABLE', 'the queue store or database is not answering; try again shortly') };
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const cause = exception.cause as { code?: string; message?: string } | undefined;
-      const fastifyCode = cause?.code ? FASTIFY_CODES[cause.code] : undefined;
-      if (fastifyCode) return { body: make(fastifyCode, describeFastify(fastifyCode, cause?.message)) };
-      if (status === 400 && cause instanceof SyntaxError) return { body: make('INVALID_JSON', 'the body is not valid JSON') };
-      const code = BY_STATUS[status];
-      if (code && status < 500) return { body: { statusCode: status, code, message: exception.message } };
-    }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    return { body: make('INTERNAL_ERROR', 'internal error') };
+const logger = new Logger('Errors');
+
+/** Answers `exception` as the contract's error body: the filter's work, for Nest and plain routes alike. */
+export function sendError(reply: FastifyReply, exception: unknown): void {
+  const { body, retryAfterSeconds } = toBody(exception);
+  if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
+  reply.status(body.statusCode).send(body);
+}
+
+function toBody(exception: unknown): { body: ErrorBody; retryAfterSeconds?: number } {
+  if (exception instanceof FoyerError) {
+    const body: ErrorBody = { statusCode: exception.statusCode, code: exception.code, message: exception.message };
+    if (exception.extra.details) body.details = exception.extra.details;
+    return { body, retryAfterSeconds: exception.extra.retryAfterSeconds };
   }
+  if (isStoreUnavailable(exception)) {
+    logger.warn(`store unavailable: ${(exception as Error).message}`);
+    return { body: make('STORE_UNAVAILABLE', 'the queue store or database is not answering; try again shortly') };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const cause = exception.cause as { code?: string; message?: string } | undefined;
+    const fastifyCode = cause?.code ? FASTIFY_CODES[cause.code] : undefined;
+    if (fastifyCode) return { body: make(fastifyCode, describeFastify(fastifyCode, cause?.message)) };
+    if (status === 400 && cause instanceof SyntaxError) return { body: make('INVALID_JSON', 'the body is not valid JSON') };
+    const code = BY_STATUS[status];
+    if (code && status < 500) return { body: { statusCode: status, code, message: exception.message } };
+  }
+  logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  return { body: make('INTERNAL_ERROR', 'internal error') };
 }
 
 function make(code: ErrorCode, message: string): ErrorBody {

@@ -5,6 +5,7 @@ import type { FoyerConfig } from '@foyer/config';
 import { FoyerExceptionFilter } from './foyer-exception.filter.js';
 import { FoyerMetrics } from './metrics.js';
 import { adminGate, registerAdminGate, UNAUTHORIZED_BODY } from './admin.guard.js';
+import { servePlainRoutes } from './plain-route.js';
 import { registerVisitorCors } from './visitor-cors.js';
 import { createValidationPipe } from './validation.js';
 
@@ -33,7 +34,11 @@ export function createFastifyAdapter(config: FoyerConfig): FastifyAdapter {
   });
 }
 
-/** Everything every HTTP entry point shares: validation, error shape, CORS, metrics, shutdown. */
+/**
+ * Everything every HTTP entry point shares: validation, error shape, CORS, metrics, shutdown, and
+ * the routes served plainly (`ServedPlainly`). Call before the app initialises (its routes are
+ * registered then).
+ */
 export function configureHttp(app: NestFastifyApplication, config: FoyerConfig): void {
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new FoyerExceptionFilter());
@@ -41,6 +46,7 @@ export function configureHttp(app: NestFastifyApplication, config: FoyerConfig):
 
   const metrics = (app as INestApplication).get(FoyerMetrics);
   const fastify = app.getHttpAdapter().getInstance();
+  servePlainRoutes(app, fastify);
   registerVisitorCors(fastify, config.corsOrigins);
   registerAdminGate(fastify, config.adminApiKey);
   // Bodies are JSON only: Fastify's built-in text/plain parser would let other types through.

@@ -19,8 +19,8 @@ import {
   type VerifyResult,
 } from '@foyer/domain';
 import { QueueKeys } from './queue-keys.js';
-import { decodeReply } from './script-replies.js';
-import { SCRIPT_KEYS, defineScripts, runScript, type EventScriptName, type ScriptArg } from './scripts.js';
+import { decodeHeartbeat, decodeReply } from './script-replies.js';
+import { SCRIPT_KEYS, runScript, type EventScriptName, type ScriptArg } from './scripts.js';
 
 /** An exit admits into its freed slot in the same step; this bounds the heads one exit may pop. */
 export const EXIT_PROMOTE_MAX = 1000;
@@ -43,7 +43,6 @@ export class RedisQueueStore implements QueueStore {
     options: RedisQueueStoreOptions,
   ) {
     this.keys = new QueueKeys(options.keyPrefix);
-    defineScripts(redis);
   }
 
   async configure(config: QueueConfig): Promise<void> {
@@ -69,8 +68,14 @@ export class RedisQueueStore implements QueueStore {
     return decodeReply('enter', await this.run('enter', eventId, [id, RATE_BUCKET_MS]), { eventId, id });
   }
 
+  /**
+   * A waiter's poll (nearly every poll) takes the heartbeat script, with 4 keys instead of 9;
+   * any other place (admitted, lapsed, gone) is answered by the full poll script after it.
+   */
   async poll(place: Place): Promise<PollResult> {
-    return decodeReply('poll', await this.run('poll', place.eventId, [place.id, place.seq, place.epoch]), place);
+    const args = [place.id, place.seq, place.epoch];
+    const waiting = decodeHeartbeat(await this.run('heartbeat', place.eventId, args), place);
+    return waiting ?? decodeReply('poll', await this.run('poll', place.eventId, args), place);
   }
 
   async saveSuccessToken(place: Place, successToken: string): Promise<string | null> {

@@ -1,16 +1,17 @@
 /**
  * The Lua scripts of the Redis queue store: one atomic operation per `lua/<name>-<keys>.lua`
- * file, shared pieces in `lua/includes/` pulled in by a `--@include "name"` line. Registered with
- * ioredis `defineCommand`, so calls go by EVALSHA (ioredis falls back to EVAL after a NOSCRIPT).
+ * file, shared pieces in `lua/includes/` pulled in by a `--@include "name"` line. Calls go by
+ * EVALSHA, falling back to EVAL once when the server does not know the script (NOSCRIPT).
  *
  * Every script starts with a `#!lua` line (Redis 7 script flags): on a Cluster, Redis then
  * refuses any key outside the slot of the script's KEYS, and read-only scripts declare
  * `flags=no-writes` so a write slipping into them fails.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Cluster, Redis } from 'ioredis';
+import { Command, type Cluster, type Redis } from 'ioredis';
 import type { EventKeyName } from './queue-keys.js';
 
 /** Next to this module, in the sources and in `dist/` alike (the build copies the `.lua` files). */
@@ -24,6 +25,7 @@ export const LUA_INCLUDES_DIR = join(LUA_DIR, 'includes');
 export const SCRIPT_KEYS = {
   configure: ['cfg', 'seq'],
   enter: ['cfg', 'seq', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'log'],
+  heartbeat: ['cfg', 'wait', 'seen', 'stats'],
   poll: ['cfg', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'log'],
   'save-token': ['cfg', 'sess', 'tok'],
   exit: ['cfg', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'log'],
@@ -51,6 +53,8 @@ export interface LoadedScript {
   numberOfKeys: number;
   /** The source with every include expanded. */
   lua: string;
+  /** SHA-1 of `lua`: what EVALSHA names it by. */
+  sha: string;
 }
 
 export function scriptFileName(name: ScriptName): string {
@@ -83,7 +87,7 @@ export function readIncludeFile(name: string): string {
 export function loadScript(name: ScriptName): LoadedScript {
   const fileName = scriptFileName(name);
   const source = readFileSync(join(LUA_DIR, fileName), 'utf8');
-  return { name, fileName, numberOfKeys: SCRIPT_KEYS[name].length, lua: expandIncludes(source, readIncludeFile) };
+  return { name, fileName, numberOfKeys: SCRIPT_KEYS[name].length, ...luaScript(expandIncludes(source, readIncludeFile)) };
 }
 
 let loaded: readonly LoadedScript[] | undefined;
@@ -94,32 +98,52 @@ export function loadScripts(): readonly LoadedScript[] {
   return loaded;
 }
 
-/** The ioredis command a script is registered as (prefixed so it never shadows a client method). */
-export function commandName(name: ScriptName): string {
-  return `foyer:${name}`;
-}
+let byName: ReadonlyMap<ScriptName, LoadedScript> | undefined;
 
-const defined = new WeakSet<Redis | Cluster>();
-
-export function defineScripts(redis: Redis | Cluster): void {
-  if (defined.has(redis)) return;
-  for (const script of loadScripts()) {
-    redis.defineCommand(commandName(script.name), { numberOfKeys: script.numberOfKeys, lua: script.lua });
-  }
-  defined.add(redis);
+function script(name: ScriptName): LoadedScript {
+  byName ??= new Map(loadScripts().map((loaded) => [loaded.name, loaded]));
+  return byName.get(name)!;
 }
 
 export type ScriptArg = string | number;
-type ScriptCommand = (...keysAndArgs: ScriptArg[]) => Promise<unknown>;
 
-/** Runs a script by EVALSHA; `keys` must be in the order of `SCRIPT_KEYS[name]`. */
+/** Runs one of the store's scripts; `keys` must be in the order of `SCRIPT_KEYS[name]`. */
 export function runScript(
   redis: Redis | Cluster,
   name: ScriptName,
   keys: readonly string[],
   args: readonly ScriptArg[],
 ): Promise<unknown> {
-  defineScripts(redis);
-  const command = (redis as unknown as Record<string, ScriptCommand>)[commandName(name)];
-  return command.apply(redis, [...keys, ...args]);
+  return evalScript(redis, script(name), keys, args);
+}
+
+/** A Lua source and its SHA-1 (what EVALSHA names it by). */
+export function luaScript(lua: string): Pick<LoadedScript, 'lua' | 'sha'> {
+  return { lua, sha: createHash('sha1').update(lua).digest('hex') };
+}
+
+/**
+ * Runs `script` by EVALSHA, the command built from one argument list (ioredis's `defineCommand`
+ * copies the arguments three times and wraps each call in two more promises: a measurable share
+ * of a poll). A server that does not know the script (first use, a restart, SCRIPT FLUSH, a
+ * failover) answers NOSCRIPT and is sent the source by EVAL, which also caches it there.
+ */
+export function evalScript(
+  redis: Redis | Cluster,
+  script: Pick<LoadedScript, 'lua' | 'sha'>,
+  keys: readonly string[],
+  args: readonly ScriptArg[],
+): Promise<unknown> {
+  const argv: ScriptArg[] = [script.sha, keys.length, ...keys, ...args];
+  return send(redis, 'evalsha', argv).catch((err: unknown) => {
+    if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+    argv[0] = script.lua;
+    return send(redis, 'eval', argv);
+  });
+}
+
+function send(redis: Redis | Cluster, name: 'evalsha' | 'eval', argv: ScriptArg[]): Promise<unknown> {
+  const command = new Command(name, argv, { replyEncoding: 'utf8' });
+  void redis.sendCommand(command);
+  return command.promise;
 }

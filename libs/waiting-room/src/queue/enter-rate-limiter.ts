@@ -17,8 +17,13 @@ export class EnterRateLimiter {
     this.limit = config.enterRateLimitPerMin;
   }
 
+  /** Whether ENTER_RATE_LIMIT_PER_MIN is set (when not, an enter needs no client IP and no store call). */
+  get enabled(): boolean {
+    return this.limit > 0;
+  }
+
   async check(clientIp: string): Promise<void> {
-    if (this.limit <= 0) return;
+    if (!this.enabled) return;
     const { allowed, retryAfterMs } = await this.store.hit(`enter:${clientIp}`, this.limit, WINDOW_MS);
     if (!allowed) {
       throw new FoyerError('RATE_LIMITED', `more than ${this.limit} enters a minute from this client`, {

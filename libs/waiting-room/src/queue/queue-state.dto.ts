@@ -51,3 +51,32 @@ export class QueueStateDto {
   @ApiPropertyOptional({ description: "the event's operator message, when it has one" })
   message?: string;
 }
+
+const text = { type: 'string' } as const;
+const nullable = (type: 'number' | 'string') => ({ type: [type, 'null'] }) as const;
+
+/**
+ * QueueStateDto as a Fastify response schema: Fastify then writes the answers of the enter and
+ * poll routes with a serialiser compiled for this shape (fast-json-stringify), in this key order.
+ * It writes only the properties named here: queue-state.dto.spec.ts checks they are the DTO's.
+ */
+export const QUEUE_STATE_SCHEMA = {
+  type: 'object',
+  properties: {
+    id: text,
+    eventId: text,
+    eventStatus: text,
+    message: text,
+    status: text,
+    ticket: text,
+    expectedInfo: {
+      type: 'object',
+      properties: { rank: { type: 'number' }, waitSeconds: nullable('number'), time: nullable('string') },
+    },
+    pollAfterMs: { type: 'number' },
+    successToken: text,
+    expiresAt: text,
+    successUrl: text,
+    reason: text,
+  },
+} as const;

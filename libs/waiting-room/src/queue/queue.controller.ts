@@ -1,16 +1,28 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { QueueState } from '@foyer/domain';
-import { bearer, ErrorResponseDto } from '@foyer/platform';
-import { EnterDto } from './enter.dto.js';
+import { answerWith, bearer, createValidationPipe, ErrorResponseDto, ServedPlainly } from '@foyer/platform';
+import { EnterDto, plainEnterBody } from './enter.dto.js';
 import { EnterRateLimiter } from './enter-rate-limiter.js';
 import { QueueService } from './queue.service.js';
-import { QueueStateDto } from './queue-state.dto.js';
+import { QUEUE_STATE_SCHEMA, QueueStateDto } from './queue-state.dto.js';
 
+/** 200 answers are written by a serialiser compiled for QueueState (however the route is served). */
+const AnswersQueueState = () => RouteSchema({ response: { 200: QUEUE_STATE_SCHEMA } });
+
+/**
+ * Enter and poll, the two routes every visitor calls over and over. Fastify serves both with the
+ * `serve…` methods (`ServedPlainly`): they call the Nest methods with what Nest would pass them,
+ * without Nest's per-request pipeline, which cost as much as the rest of a poll.
+ */
 @ApiTags('visitors')
 @Controller('v1/queue')
 export class QueueController {
+  /** The app's global pipe: a body the quick check does not pass gets exactly the answer it would. */
+  private readonly bodies = createValidationPipe();
+
   constructor(
     private readonly queue: QueueService,
     private readonly rateLimiter: EnterRateLimiter,
@@ -18,6 +30,8 @@ export class QueueController {
 
   @Post('enter')
   @HttpCode(200)
+  @ServedPlainly('serveEnter')
+  @AnswersQueueState()
   @ApiOperation({
     summary: 'Take a place in the line, or resume one with its ticket',
     description:
@@ -38,11 +52,24 @@ export class QueueController {
     @Req() request: FastifyRequest,
   ): Promise<QueueState> {
     const ticket = authorization === undefined ? null : (bearer(authorization) ?? '');
-    if (ticket === null) await this.rateLimiter.check(request.ip);
+    if (ticket === null && this.rateLimiter.enabled) await this.rateLimiter.check(request.ip);
     return this.queue.enter({ eventId: body.eventId, id: body.id, idToken: body.idToken, ticket });
   }
 
+  /** `POST /v1/queue/enter` as Fastify serves it: the body validated as the global pipe would. */
+  serveEnter(request: FastifyRequest, reply: FastifyReply): void {
+    const body = plainEnterBody(request.body);
+    answerWith(
+      reply,
+      body !== null
+        ? this.enter(body, request.headers.authorization, request)
+        : this.validBody(request.body).then((valid) => this.enter(valid, request.headers.authorization, request)),
+    );
+  }
+
   @Get('status')
+  @ServedPlainly('serveStatus')
+  @AnswersQueueState()
   @ApiBearerAuth('ticket')
   @ApiOperation({ summary: "Poll a place's state with its ticket (a heartbeat while waiting)" })
   @ApiResponse({ status: 200, type: QueueStateDto })
@@ -51,5 +78,14 @@ export class QueueController {
   @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'POLL_TOO_FREQUENT (with retry-after)' })
   status(@Headers('authorization') authorization: string | undefined): Promise<QueueState> {
     return this.queue.status(bearer(authorization));
+  }
+
+  /** `GET /v1/queue/status` as Fastify serves it. */
+  serveStatus(request: FastifyRequest, reply: FastifyReply): void {
+    answerWith(reply, this.status(request.headers.authorization));
+  }
+
+  private async validBody(body: unknown): Promise<EnterDto> {
+    return (await this.bodies.transform(body, { type: 'body', metatype: EnterDto })) as EnterDto;
   }
 }

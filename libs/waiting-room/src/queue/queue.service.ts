@@ -135,7 +135,7 @@ export class QueueService {
     state: PlaceState,
     counter: FoyerMetrics['enters'],
     ticket: string | null = null,
-  ): Promise<QueueState> {
+  ): QueueState | Promise<QueueState> {
     counter.inc({ event: event.eventId, outcome: state.status });
     return this.mapper.toQueueState(event, state, ticket);
   }
