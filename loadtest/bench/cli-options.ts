@@ -9,15 +9,23 @@ export interface CliOptions {
   note: string | null;
   /** Force a load generator instead of wrk-when-installed. */
   loadGenerator: 'wrk' | 'autocannon' | null;
+  /** Run only these steps (the queues are always seeded); null: every step. */
+  only: ReadonlySet<BenchStep> | null;
 }
 
-const USAGE = `usage: npm run bench -- [--smoke] [--no-write] [--out FILE] [--note TEXT] [--load-generator wrk|autocannon]
+/** The steps `--only` can pick; the queues they poll are seeded whatever is picked. */
+export const BENCH_STEPS = ['poll', 'scale-out', 'promotion', 'enter', 'profile', 'callbacks'] as const;
+export type BenchStep = (typeof BENCH_STEPS)[number];
+
+const USAGE = `usage: npm run bench -- [--smoke] [--no-write] [--out FILE] [--note TEXT] [--load-generator wrk|autocannon] [--only STEPS]
 
   --smoke            every step at a tiny size (about a minute); never writes a report file
   --no-write         print the report without writing BENCHMARKS.md
   --out FILE         write the report to FILE instead of BENCHMARKS.md
   --note TEXT        a note on the conditions of the run, printed in the report
   --load-generator   use this load generator (default: wrk when installed, else autocannon)
+  --only STEPS       run only these steps, comma-separated: ${BENCH_STEPS.join(', ')}
+                     (e.g. --only poll,enter to measure the two ratios again); never writes a report file
 
 environment: REDIS_URL (default redis://127.0.0.1:6379/0); BENCH_POSTGRES_URL, a PostgreSQL
 server where the run may create and drop a database (default postgresql://postgres@127.0.0.1:5432/postgres;
@@ -29,6 +37,7 @@ export function parseCliOptions(argv: readonly string[], root: string): CliOptio
   let out = resolve(root, 'BENCHMARKS.md');
   let note: string | null = null;
   let loadGenerator: CliOptions['loadGenerator'] = null;
+  let only: Set<BenchStep> | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -55,6 +64,14 @@ export function parseCliOptions(argv: readonly string[], root: string): CliOptio
         loadGenerator = name;
         break;
       }
+      case '--only': {
+        only = new Set();
+        for (const name of value().split(',').map((part) => part.trim())) {
+          if (!(BENCH_STEPS as readonly string[]).includes(name)) throw new Error(`unknown step ${name}\n${USAGE}`);
+          only.add(name as BenchStep);
+        }
+        break;
+      }
       case '--help':
       case '-h':
         console.log(USAGE);
@@ -64,6 +81,7 @@ export function parseCliOptions(argv: readonly string[], root: string): CliOptio
         throw new Error(`unknown option ${arg}\n${USAGE}`);
     }
   }
-  // A smoke run proves the runner works; its tiny figures must never replace a real report.
-  return { plan, out: write && plan.mode === 'full' ? out : null, note, loadGenerator };
+  // A smoke run proves the runner works, and a partial run leaves figures out: neither may replace
+  // a real report.
+  return { plan, out: write && plan.mode === 'full' && only === null ? out : null, note, loadGenerator, only };
 }

@@ -9,35 +9,30 @@
  *   POST /floor/enter   {"eventId", "id"}               one EVALSHA: INCR + ZADD wait + ZADD seen + ZRANK
  *
  * The status route reads eventId and id from the ticket's payload without checking its MAC.
+ * Scripts are run the way Foyer runs its own (`evalScript`: EVALSHA on one prebuilt argument
+ * list), so the client's cost per call is the same on both sides.
  * Started by the runner as its own process (processes.ts), like the API it is compared with.
  */
 import Fastify from 'fastify';
 import { createRedis, whenReady } from '@foyer/queue-store';
 import { QueueKeys } from '../../libs/queue-store/src/redis/queue-keys.js';
+import { evalScript, luaScript } from '../../libs/queue-store/src/redis/scripts.js';
 
-const POLL_LUA = `
+const POLL = luaScript(`
 local t = redis.call('TIME')
 redis.call('ZADD', KEYS[2], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), ARGV[1])
-return redis.call('ZRANK', KEYS[1], ARGV[1])`;
+return redis.call('ZRANK', KEYS[1], ARGV[1])`);
 
-const ENTER_LUA = `
+const ENTER = luaScript(`
 local t = redis.call('TIME')
 local seq = redis.call('INCR', KEYS[1])
 redis.call('ZADD', KEYS[2], seq, ARGV[1])
 redis.call('ZADD', KEYS[3], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), ARGV[1])
-return { seq, redis.call('ZRANK', KEYS[2], ARGV[1]) }`;
-
-interface FloorCommands {
-  floorPoll(wait: string, seen: string, id: string): Promise<number | null>;
-  floorEnter(seq: string, wait: string, seen: string, id: string): Promise<[number, number]>;
-}
+return { seq, redis.call('ZRANK', KEYS[2], ARGV[1]) }`);
 
 async function main(): Promise<void> {
   const keys = new QueueKeys(process.env.REDIS_KEY_PREFIX ?? 'foyer:');
   const redis = createRedis({ url: process.env.REDIS_URL, profile: 'api', name: 'foyer-bench-floor' });
-  redis.defineCommand('floorPoll', { numberOfKeys: 2, lua: POLL_LUA });
-  redis.defineCommand('floorEnter', { numberOfKeys: 3, lua: ENTER_LUA });
-  const commands = redis as unknown as FloorCommands;
   await whenReady(redis);
 
   const app = Fastify({ logger: false });
@@ -46,19 +41,20 @@ async function main(): Promise<void> {
   app.get('/floor/status', async (request, reply) => {
     const place = placeOf(request.headers.authorization);
     if (!place) return reply.code(401).send({ code: 'INVALID_TICKET' });
-    const rank = await commands.floorPoll(keys.eventKey(place.eventId, 'wait'), keys.eventKey(place.eventId, 'seen'), place.id);
+    const eventKeys = [keys.eventKey(place.eventId, 'wait'), keys.eventKey(place.eventId, 'seen')];
+    const rank = (await evalScript(redis, POLL, eventKeys, [place.id])) as number | null;
     if (rank === null) return reply.code(404).send({ code: 'NOT_WAITING' });
     return { rank: rank + 1 };
   });
 
   app.post<{ Body: { eventId: string; id: string } }>('/floor/enter', async (request) => {
     const { eventId, id } = request.body;
-    const [seq, rank] = await commands.floorEnter(
-      keys.eventKey(eventId, 'seq'),
-      keys.eventKey(eventId, 'wait'),
-      keys.eventKey(eventId, 'seen'),
-      id,
-    );
+    const [seq, rank] = (await evalScript(
+      redis,
+      ENTER,
+      [keys.eventKey(eventId, 'seq'), keys.eventKey(eventId, 'wait'), keys.eventKey(eventId, 'seen')],
+      [id],
+    )) as [number, number];
     return { seq, rank: rank + 1 };
   });
 

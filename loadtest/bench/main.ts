@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createBacking } from './backing.js';
 import { fileIn, sizeLabel, type BenchContext } from './bench-context.js';
-import { parseCliOptions } from './cli-options.js';
+import { parseCliOptions, type BenchStep } from './cli-options.js';
 import { benchEvent, FoyerAdmin } from './foyer-admin.js';
 import { chooseLoadGenerator } from './load/choose-load-generator.js';
 import type { LoadRequest } from './load/load-generator.js';
@@ -74,7 +74,9 @@ async function main(): Promise<number> {
       track,
     };
     const results: BenchResults = { plan, machine, note: options.note, startedAt, finishedAt: startedAt, polls: [], profiles: [], problems };
-    const step = async (name: string, work: () => Promise<void>) => {
+    const picked = (kind: BenchStep) => options.only === null || options.only.has(kind);
+    const step = async (name: string, work: () => Promise<void>, kind?: BenchStep) => {
+      if (kind !== undefined && !picked(kind)) return;
       log(`- ${name}`);
       const began = Date.now();
       try {
@@ -121,7 +123,7 @@ async function main(): Promise<number> {
             seconds: headline ? plan.headlineRoundSeconds : plan.roundSeconds,
           }),
         );
-      });
+      }, 'poll');
     }
 
     await step('scale-out: 1 vs 2 API processes', async () => {
@@ -129,19 +131,19 @@ async function main(): Promise<number> {
         backing.databaseUrl === null
           ? { skipped: 'two API processes need a shared PostgreSQL database (none was reachable)' }
           : await measureScaleOut(ctx, { ticketsFile: ticketsOf(queues[1]) });
-    });
+    }, 'scale-out');
 
     await step(`promotion on the ${sizeLabel(largest.size)} queue`, async () => {
       // Tickets from the back 30 %: the window admits far fewer than that, so they keep waiting.
       const fromRank = Math.floor(largest.size * 0.7);
       const ticketsFile = largest.writeTickets(ctx.file('tickets-back.txt'), plan.ticketSample, fromRank);
       results.promotion = await measurePromotion(ctx, { eventId: largest.eventId, queueSize: largest.size, ticketsFile });
-    });
+    }, 'promotion');
 
     await step('enter vs floor', async () => {
       await ctx.admin.createEvent(benchEvent(ENTER_EVENT));
       results.enter = await measureEnter(ctx, { eventId: ENTER_EVENT, floorEventId: FLOOR_ENTER_EVENT });
-    });
+    }, 'enter');
 
     if (plan.profileSeconds > 0) {
       // The 100k line: nothing admitted from it (the promotion step let the 1M line's head in).
@@ -161,14 +163,14 @@ async function main(): Promise<number> {
                   ? { kind, url: `${url}/v1/queue/enter`, eventId: ENTER_EVENT, idPrefix: nextIdPrefix() }
                   : { kind, url: `${url}/floor/enter`, eventId: FLOOR_ENTER_EVENT, idPrefix: nextIdPrefix() };
             results.profiles.push(await profileUnderLoad(ctx, { name, start, request }));
-          });
+          }, 'profile');
         }
       }
     }
 
     await step(`callbacks: ${plan.callbackMessages} messages over ${plan.callbackGroups} groups`, async () => {
       results.callbacks = await measureCallbacks(ctx);
-    });
+    }, 'callbacks');
 
     results.finishedAt = new Date();
     machine.loadAverage.end = loadavg()[0];
@@ -180,7 +182,8 @@ async function main(): Promise<number> {
       writeFileSync(options.out, spliceReport(existing, report));
       log(`written to ${options.out}`);
     } else {
-      log(plan.mode === 'smoke' ? '(smoke run: no report file written)' : '(--no-write: no report file written)');
+      const why = plan.mode === 'smoke' ? 'smoke run' : options.only !== null ? '--only: a partial run' : '--no-write';
+      log(`(${why}: no report file written)`);
     }
     return problems.length === 0 ? 0 : 1;
   } finally {

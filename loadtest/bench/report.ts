@@ -249,8 +249,9 @@ function renderProfiles(r: BenchResults): string[] {
   lines.push('### Where the CPU time goes (`node --cpu-prof` under the same load)');
   lines.push('');
   lines.push(
-    'Each process profiled alone under the standard load (warm-up included, boot and shutdown cut off). Figures are CPU µs ' +
-      'per request answered, so Foyer and the floor compare directly: the difference is what Foyer adds per request.',
+    'Each process profiled alone under the standard load; only the samples of the measured load count (boot, warm-up and ' +
+      'shutdown are cut off). Figures are CPU µs per request answered, so Foyer and the floor compare directly: the ' +
+      'difference is what Foyer adds per request.',
   );
   lines.push('');
   lines.push(`| | ${profiles.map((p) => p.name).join(' | ')} |`);

@@ -6,6 +6,8 @@ import { ROOT, type BenchProcess } from '../processes.js';
 
 /** The parts of a V8 `.cpuprofile` this reads. */
 export interface CpuProfile {
+  /** Microseconds on the system's monotonic clock (the one `process.hrtime` reads), as are the deltas. */
+  startTime: number;
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
   samples: number[];
   timeDeltas: number[];
@@ -42,7 +44,6 @@ const INCLUSIVE_PROBES: { name: string; match: (fn: string, url: string) => bool
   { name: 'tickets: MAC check and issue (TicketCodec)', match: (_f, u) => u.includes('/libs/tokens/src/ticket.js') },
   { name: 'Redis client (ioredis)', match: (_f, u) => u.includes('/node_modules/ioredis/') },
   { name: 'metrics (prom-client)', match: (_f, u) => u.includes('/node_modules/prom-client/') },
-  { name: 'CORS (@fastify/cors)', match: (_f, u) => u.includes('/node_modules/@fastify/cors/') },
   { name: 'JSON serialisation', match: (f, u) => f === 'stringify' || f === 'serialize' || u.includes('fast-json-stringify') },
   { name: 'answer mapping (QueueStateMapper)', match: (_f, u) => u.includes('/queue/queue-state.mapper.js') },
 ];
@@ -64,10 +65,12 @@ export async function profileUnderLoad(
   mkdirSync(dir, { recursive: true });
   const target = ctx.track(await options.start(['--cpu-prof', '--cpu-prof-dir', dir]));
   let load: LoadResult;
-  let warmup: LoadResult;
+  let window: { from: number; to: number };
   try {
-    warmup = await loadAt(ctx, options.request(target.url), Math.max(1, ctx.plan.warmupSeconds));
+    await loadAt(ctx, options.request(target.url), Math.max(1, ctx.plan.warmupSeconds));
+    const from = monotonicMicros();
     load = await loadAt(ctx, options.request(target.url), ctx.plan.profileSeconds);
+    window = { from, to: monotonicMicros() };
   } finally {
     await target.stop();
   }
@@ -75,7 +78,12 @@ export async function profileUnderLoad(
   if (files.length === 0) throw new Error(`${target.name} wrote no .cpuprofile into ${dir}:\n${target.output().slice(-2000)}`);
   const written = join(dir, files[0]);
   const profile = JSON.parse(readFileSync(written, 'utf8')) as CpuProfile;
-  return { name: options.name, file: keep(ctx, written, options.name), load, ...summarise(profile, warmup.requests + load.requests) };
+  return { name: options.name, file: keep(ctx, written, options.name), load, ...summarise(profile, load.requests, window) };
+}
+
+/** The clock of a V8 CPU profile's timestamps: CLOCK_MONOTONIC in µs, the same in every process. */
+function monotonicMicros(): number {
+  return Number(process.hrtime.bigint() / 1000n);
 }
 
 /** A full run keeps its profiles in loadtest/results/ (git-ignored), for DevTools or speedscope; a smoke run does not. */
@@ -90,10 +98,16 @@ function keep(ctx: BenchContext, written: string, name: string): string {
 }
 
 /**
- * Self and inclusive time of the samples from the first request served to the last (the profile
- * covers the process's whole life; boot and shutdown are not what a request costs), per request.
+ * Self and inclusive time per request of the samples taken while the measured load ran (`window`,
+ * on the profile's clock): the profile covers the process's whole life, and neither its boot nor
+ * the warm-up (the first requests load code lazily: the database client, compiled serialisers) is
+ * what a request costs. Without a window: from the first request served to the last.
  */
-export function summarise(profile: CpuProfile, requests: number): Omit<ProfileFigures, 'name' | 'file' | 'load'> {
+export function summarise(
+  profile: CpuProfile,
+  requests: number,
+  window?: { from: number; to: number },
+): Omit<ProfileFigures, 'name' | 'file' | 'load'> {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -107,10 +121,21 @@ export function summarise(profile: CpuProfile, requests: number): Omit<ProfileFi
     }
     return frames;
   };
-  const serving = (id: number) => stackOf(id).some((f) => SERVING(f.url));
-  let from = profile.samples.findIndex(serving);
-  let to = profile.samples.length - 1;
-  while (to > from && !serving(profile.samples[to])) to--;
+  let from: number;
+  let to: number;
+  if (window) {
+    const at: number[] = [];
+    let time = profile.startTime;
+    for (let i = 0; i < profile.samples.length; i++) at.push((time += profile.timeDeltas[i] ?? 0));
+    from = at.findIndex((t) => t >= window.from);
+    to = at.length - 1;
+    while (to > from && at[to] > window.to) to--;
+  } else {
+    const serving = (id: number) => stackOf(id).some((f) => SERVING(f.url));
+    from = profile.samples.findIndex(serving);
+    to = profile.samples.length - 1;
+    while (to > from && !serving(profile.samples[to])) to--;
+  }
   if (from < 0) from = 0;
 
   const area = new Map<string, number>();
