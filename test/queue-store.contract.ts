@@ -829,9 +829,20 @@ export function describeQueueStoreContract(name: string, makeHarness: () => Prom
         expect(await statusOf(b.place)).toEqual({ status: 'WAIT', rank: 1, measuredRate: null });
       });
 
-      scenario('after admissions the rate is positive and reaches waiters', async () => {
+      scenario('immediate admissions leave the rate unmeasured: they say nothing of how fast the line moves', async () => {
         await configure({ limitCnt: 3 });
         for (const id of ['a', 'b', 'c']) await enterAdmitted(id);
+        expect(await store.refreshRate(eventId)).toBeNull();
+        const d = await enterWaiting('d');
+        expect(d.measuredRate).toBeNull();
+      });
+
+      scenario('after admissions from the line the rate is positive and reaches waiters', async () => {
+        await configure({ limitCnt: 1 });
+        const a = await enterAdmitted('a');
+        await enterWaiting('b');
+        // The exit hands a's slot to b in the same step: an admission from the line.
+        expect(await store.exit(a.place)).toEqual({ outcome: 'EXITED', admitted: 1 });
         const rate = await store.refreshRate(eventId);
         expect(rate).not.toBeNull();
         expect(rate!).toBeGreaterThan(0);

@@ -10,7 +10,8 @@ export function rateBucket(nowMs: number): number {
 }
 
 /**
- * Admissions per second over the sliding window, from per-bucket counts.
+ * Admissions from the line per second over the sliding window, from per-bucket counts (the stores
+ * do not count immediate admissions: they happen only while nobody waits).
  * `null` when nobody was admitted in the window (no history to measure).
  */
 export function measuredAdmissionRate(buckets: ReadonlyMap<number, number>, nowMs: number): number | null {

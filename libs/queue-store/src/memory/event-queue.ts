@@ -270,8 +270,11 @@ export class EventQueue {
     this.sessions.set(id, session);
     this.trackExpiry(id, session);
     this.totals.admittedTotal++;
-    const bucket = rateBucket(now);
-    this.rateBuckets.set(bucket, (this.rateBuckets.get(bucket) ?? 0) + 1);
+    // Only admissions from the line measure how fast it moves (an immediate one means nobody waited).
+    if (!immediate) {
+      const bucket = rateBucket(now);
+      this.rateBuckets.set(bucket, (this.rateBuckets.get(bucket) ?? 0) + 1);
+    }
     this.journal.append(now, 'user.admitted', id, { seq, expiresAt: session.expiresAt, immediate });
     return session;
   }
