@@ -182,6 +182,15 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
       expect((await adm.createEvent({ eventId: `${longestId.slice(0, 56)}${uniqueEventId('').slice(-8)}`, name: 'x', limitCnt: 1 })).status).toBe(201);
     });
 
+    it('says a missing field is required, and what is wrong with a bad one', async () => {
+      const missing = await adm.createEvent({ eventId: uniqueEventId(mode), name: 'x' });
+      expect(badFields(missing)).toEqual(['limitCnt']);
+      expect(missing.body.details).toEqual([{ field: 'limitCnt', message: 'limitCnt is required' }]);
+      const bad = await adm.createEvent({ eventId: uniqueEventId(mode), name: 'x', limitCnt: -1 });
+      expect(bad.body.details).toEqual([{ field: 'limitCnt', message: expect.stringContaining('limitCnt must not be less than 0') }]);
+      expect(bad.body.details[0].message).not.toContain('required');
+    });
+
     it('refuses bad fields with 400 VALIDATION_FAILED naming each one, and creates nothing', async () => {
       const base = () => ({ eventId: uniqueEventId(mode), name: 'x', limitCnt: 1 });
       const cases: [Record<string, unknown>, string[]][] = [

@@ -7,7 +7,9 @@ export function toFieldProblems(errors: ValidationError[], parent = ''): FieldPr
   for (const error of errors) {
     const field = error.property ? (parent ? `${parent}.${error.property}` : error.property) : parent || 'body';
     const constraints = Object.values(error.constraints ?? {});
-    if (constraints.length > 0) problems.push({ field, message: constraints.join('; ') });
+    // A required field that is missing fails every rule it has; the one thing to say is that it is missing.
+    const missing = constraints.length > 0 && error.value === undefined && error.property !== undefined;
+    if (constraints.length > 0) problems.push({ field, message: missing ? `${field} is required` : constraints.join('; ') });
     if (error.children?.length) problems.push(...toFieldProblems(error.children, field));
   }
   return problems;
@@ -47,7 +49,8 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
     transform: true,
-    validationError: { target: false, value: false },
+    // `value` only to tell a missing field from a bad one; it never reaches the answer.
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => validationFailed(toFieldProblems(errors)),
   });
 }
