@@ -304,6 +304,7 @@ describe('the admin dashboard in Chromium', () => {
     await card(concertId).waitFor({ state: 'detached' });
     expect((await adm.getEvent(concertId)).status).toBe(404);
     // The focus was on the card's Delete button: it stays in the page, not lost to <body>.
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.activeElement?.id === 'main', undefined, { timeout: 10_000 });
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.id)).toBe('main');
   });
 
@@ -320,6 +321,8 @@ describe('the admin dashboard in Chromium', () => {
     await textOf(dialog.locator('#form-alert'), (text) => text.includes('EVENT_NOT_FOUND'), 'why nothing was saved');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
+    // The dialog's 'close' event, which moves the focus, is dispatched a task after it hides.
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.activeElement?.id === 'main', undefined, { timeout: 10_000 });
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.id)).toBe('main');
   });
 
