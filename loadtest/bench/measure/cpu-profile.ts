@@ -74,6 +74,8 @@ export async function profileUnderLoad(
   } finally {
     await target.stop();
   }
+  // A profile of error answers measures the wrong path: say so rather than report its figures.
+  if (load.non2xx > 0) throw new Error(`${load.non2xx} of ${load.requests} answers under the profiled load were not 2xx`);
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   if (files.length === 0) throw new Error(`${target.name} wrote no .cpuprofile into ${dir}:\n${target.output().slice(-2000)}`);
   const written = join(dir, files[0]);
