@@ -737,6 +737,31 @@ export function describeQueueStoreContract(name: string, makeHarness: () => Prom
         expect(await statusOf(b.place)).toEqual({ status: 'EXPIRED', reason: 'WAIT_TIMEOUT' });
         expect(await store.stats(eventId)).toMatchObject({ waiting: 0, active: 2, abandonedTotal: 2 });
       });
+
+      scenario('one call over stale and fresh heads in turn: every head journalled in arrival order, the admitted counted in the rate', async () => {
+        await configure({ limitCnt: 0, waitTimeoutMs: TIMEOUT_MS });
+        const b = await enterWaiting('b');
+        const c = await enterWaiting('c');
+        const d = await enterWaiting('d');
+        await harness.elapse(HALF_MS);
+        await statusOf(b.place); // b's heartbeat; c and d say nothing
+        await harness.elapse(HALF_MS); // c and d are stale, b is not
+        const e = await enterWaiting('e');
+        await configure({ limitCnt: 10 });
+        const mark = await journalLength();
+
+        expect(await store.promote(eventId, 1000)).toEqual({ admitted: 2, abandoned: 2 });
+        expect(await changesSince(mark)).toEqual([
+          ['user.admitted', 'b', { seq: b.place.seq, expiresAt: expect.any(Number), immediate: false }],
+          ['user.abandoned', 'c', { seq: c.place.seq }],
+          ['user.abandoned', 'd', { seq: d.place.seq }],
+          ['user.admitted', 'e', { seq: e.place.seq, expiresAt: expect.any(Number), immediate: false }],
+        ]);
+        for (const admitted of [b, e]) expect(await statusOf(admitted.place)).toMatchObject({ status: 'ENTER' });
+        expect(await statusOf(c.place)).toEqual({ status: 'EXPIRED', reason: 'WAIT_TIMEOUT' });
+        expect(await store.stats(eventId)).toMatchObject({ waiting: 0, active: 2, admittedTotal: 2, abandonedTotal: 2 });
+        expect(await store.refreshRate(eventId)).toBeGreaterThan(0);
+      });
     });
 
     // ---- sweep ---------------------------------------------------------------------------------

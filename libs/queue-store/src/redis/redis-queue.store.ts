@@ -65,7 +65,7 @@ export class RedisQueueStore implements QueueStore {
   }
 
   async enter(eventId: string, id: string): Promise<EnterResult> {
-    return decodeReply('enter', await this.run('enter', eventId, [id, RATE_BUCKET_MS]), { eventId, id });
+    return decodeReply('enter', await this.run('enter', eventId, [id]), { eventId, id });
   }
 
   /**

@@ -16,7 +16,6 @@
   KEYS[10] log
 
   ARGV[1] id
-  ARGV[2] rate bucket width (ms)
 
   Returns:
     {NO_EVENT}
@@ -36,7 +35,6 @@ local ev = {
   sess = KEYS[6], tok = KEYS[7], done = KEYS[8], stats = KEYS[9], log = KEYS[10],
 }
 local id = ARGV[1]
-local rateBucketMs = tonumber(ARGV[2])
 
 local cfg = readConfig(ev.cfg)
 if not cfg then
@@ -73,7 +71,7 @@ end
 local seq = redis.call('INCR', ev.seq)
 if cfg.status == 'OPEN' and redis.call('ZCARD', ev.wait) == 0
     and redis.call('ZCARD', ev.active) < cfg.limitCnt then
-  local expiresAt = admit(ev, cfg, id, seq, now, true, rateBucketMs)
+  local expiresAt = admitImmediately(ev, cfg, id, seq, now)
   return { REPLY.ENTER, seq, cfg.epoch, now, expiresAt }
 end
 

@@ -21,20 +21,22 @@ local function parseDone(raw)
   return { seq = tonumber(seq), kind = kind }
 end
 
--- Admits id into a session. An admission from the line (not an immediate one, which happens only
--- while nobody waits) counts in the admission-rate bucket of now: the rate tells waiters how fast
--- the line moves. Returns expiresAt.
-local function admit(ev, cfg, id, seq, now, immediate, rateBucketMs)
+-- Counts admissions from the line (not immediate ones, which happen only while nobody waits) in
+-- the total and in the admission-rate bucket of now: the rate tells waiters how fast the line moves.
+local function countAdmissions(ev, count, now, rateBucketMs)
+  redis.call('HINCRBY', ev.stats, 'admittedTotal', count)
+  redis.call('HINCRBY', ev.stats, 'r:' .. int(math.floor(now / rateBucketMs)), count)
+end
+
+-- Admits id at once, on entering: an immediate admission, which happens only while nobody waits and
+-- so is not counted in the admission rate. (Admissions from the line: promoteInto.) Returns expiresAt.
+local function admitImmediately(ev, cfg, id, seq, now)
   local expiresAt = now + cfg.sessionTtlMs
   redis.call('ZADD', ev.active, expiresAt, id)
   redis.call('HSET', ev.sess, id, int(seq) .. ':' .. int(now) .. ':' .. int(expiresAt))
   redis.call('HDEL', ev.tok, id)
   redis.call('HINCRBY', ev.stats, 'admittedTotal', 1)
-  if not immediate then
-    redis.call('HINCRBY', ev.stats, 'r:' .. int(math.floor(now / rateBucketMs)), 1)
-  end
-  journal(ev.log, 'user.admitted', id, '{"seq":' .. int(seq) .. ',"expiresAt":' .. int(expiresAt)
-    .. ',"immediate":' .. (immediate and 'true' or 'false') .. '}')
+  journal(ev.log, 'user.admitted', id, '{"seq":' .. int(seq) .. ',"expiresAt":' .. int(expiresAt) .. ',"immediate":true}')
   return expiresAt
 end
 
