@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventRepository, JournalRepository, QueueStore } from '@foyer/domain';
 import { EVENT_REPOSITORY, JOURNAL_REPOSITORY, QUEUE_STORE } from '@foyer/platform';
+import type { PeriodicOutcome } from '../scheduler/periodic-task.js';
 
-const BATCH = 500;
+const BATCH = 2_000;
 
 /**
  * Moves queue changes from each event's outbox (written by the same atomic step as the change) into
@@ -18,11 +19,14 @@ export class JournalForwarder {
     @Inject(JOURNAL_REPOSITORY) private readonly journal: JournalRepository,
   ) {}
 
-  /** One pass over every event; returns how many entries were moved. */
-  async forwardAll(): Promise<number> {
-    let moved = 0;
-    for (const event of await this.events.list()) moved += await this.forwardBatch(event.eventId);
-    return moved;
+  /**
+   * One batch of every event's outbox; `'more'` when some outbox had a full batch, so the next pass
+   * follows at once and a busy promotion's entries do not pile up in Redis.
+   */
+  async forwardAll(): Promise<PeriodicOutcome> {
+    let more = false;
+    for (const event of await this.events.list()) more = (await this.forwardBatch(event.eventId)) === BATCH || more;
+    return more ? 'more' : undefined;
   }
 
   /** Everything the event's outbox holds now. */
