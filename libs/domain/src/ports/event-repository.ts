@@ -17,7 +17,8 @@ export interface EventRepository {
 
 /**
  * An event as the hot paths read it: recently read events come from memory (about a second, one
- * scheduler tick), so a burst of requests for one event reads the database about once a second.
+ * scheduler tick), so a burst of requests for one event reads the database about once a second,
+ * and only a first request waits for that read (an older copy is answered while it is renewed).
  */
 export interface EventLookup {
   get(eventId: string): Promise<EventRecord | null>;
