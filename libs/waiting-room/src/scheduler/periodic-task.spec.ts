@@ -1,8 +1,10 @@
+import { jest } from '@jest/globals';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { schedulePeriodic, type PeriodicOutcome } from './periodic-task.js';
+import { schedulePeriodic } from './periodic-task.js';
 
-/** Long enough that a test relying on the period would time out instead of passing. */
+/** Long enough that a test relying on the timer's next turn would time out instead of passing. */
 const HOUR_MS = 3_600_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('schedulePeriodic', () => {
   let registry: SchedulerRegistry;
@@ -15,48 +17,46 @@ describe('schedulePeriodic', () => {
     for (const name of registry.getIntervals()) registry.deleteInterval(name);
   });
 
-  /** Resolves once `work` has been called `count` times. */
-  function countingWork(outcomes: PeriodicOutcome[]): { work: () => Promise<PeriodicOutcome>; calls: () => number; reached(count: number): Promise<void> } {
-    let calls = 0;
-    const waiting: { count: number; resolve: () => void }[] = [];
-    return {
-      work: () => {
+  it('a run longer than the period is followed by the next at once, not at the timer\'s next turn', async () => {
+    jest.useFakeTimers({ now: 0 });
+    try {
+      let calls = 0;
+      const { runNow } = schedulePeriodic(registry, 'task', 1_000, () => {
         calls++;
-        for (const waiter of waiting.filter((w) => w.count <= calls)) waiter.resolve();
-        return Promise.resolve(outcomes[calls - 1]);
-      },
-      calls: () => calls,
-      reached: (count) => new Promise((resolve) => (calls >= count ? resolve() : waiting.push({ count, resolve }))),
-    };
-  }
-
-  it('runs again at once while a run reports work left, then waits for the period', async () => {
-    const task = countingWork(['more', 'more', undefined]);
-    const { runNow } = schedulePeriodic(registry, 'task', HOUR_MS, task.work);
-    await runNow();
-    await task.reached(3);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(task.calls()).toBe(3);
+        // The first run outlasts the period: the timer's turn at 1,000 ms falls inside it.
+        return calls === 1 ? new Promise((resolve) => setTimeout(resolve, 1_500)) : Promise.resolve();
+      });
+      void runNow();
+      await jest.advanceTimersByTimeAsync(1_500);
+      await jest.advanceTimersByTimeAsync(1); // well before the timer's next turn (2,000 ms)
+      expect(calls).toBe(2);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
-  it('does not run again once its timer is removed', async () => {
-    const task = countingWork(['more', 'more']);
-    const { runNow } = schedulePeriodic(registry, 'task', HOUR_MS, task.work);
-    const first = runNow();
-    registry.deleteInterval('task');
-    await first;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(task.calls()).toBe(1);
-  });
-
-  it('a failed run waits for the period even after work was left', async () => {
+  it('a run within the period waits for the timer', async () => {
     let calls = 0;
     const { runNow } = schedulePeriodic(registry, 'task', HOUR_MS, () => {
       calls++;
-      return calls === 1 ? Promise.resolve<PeriodicOutcome>('more') : Promise.reject(new Error('store down'));
+      return Promise.resolve();
     });
     await runNow();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(calls).toBe(2);
+    await sleep(50);
+    expect(calls).toBe(1);
+  });
+
+  it('does not run again once its timer is removed, nor after a failed run', async () => {
+    let calls = 0;
+    const { runNow } = schedulePeriodic(registry, 'task', 1, async () => {
+      calls++;
+      await sleep(20);
+      throw new Error('store down');
+    });
+    const first = runNow();
+    registry.deleteInterval('task');
+    await first;
+    await sleep(50);
+    expect(calls).toBe(1);
   });
 });
