@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@foyer/persistence';
 import type { OnDead } from '../message/callback-message.js';
-import { advanceGroup, groupHeads, leaseHeads, releaseGroups, scheduleFor, type GroupHead } from './group-state.js';
+import { DELIVERY_COLUMNS, groupHeads, leaseHeads, releaseGroups, scheduleFor, type GroupHead } from './group-state.js';
 
 /** A message a dispatcher holds the lease of: deliver it, then `complete`. */
 export interface ClaimedDelivery {
@@ -78,50 +78,77 @@ export class CallbackDispatchRepository {
    * and the group's next head is scheduled, or claimed at once when `chain` and it is due.
    * Returns that next delivery, or null. A dispatcher whose lease ran out (another one may hold
    * the group now) only records the attempt.
+   *
+   * One statement (it was two, with `advanceGroup`, in an interactive transaction). Its parts see
+   * the rows as they were before it, so the head is found among the group's messages with the
+   * settled one's new status put in. The settled message is never claimed again by the same
+   * statement (a retry waits for its time).
    */
-  complete(claim: ClaimedDelivery, outcome: AttemptOutcome, options: CompleteOptions): Promise<ClaimedDelivery | null> {
+  async complete(claim: ClaimedDelivery, outcome: AttemptOutcome, options: CompleteOptions): Promise<ClaimedDelivery | null> {
     const status = outcome.succeeded ? 'DONE' : outcome.dead ? 'DEAD' : 'PENDING';
     const processedStatus = outcome.succeeded ? 'SUCCEEDED' : outcome.dead ? 'FAILED' : null;
-    return this.db.prisma.$transaction(async (tx) => {
-      // One statement: lock the group row, record the attempt, and settle the message only if
-      // this claim still holds the group.
-      const [settled] = await tx.$queryRawUnsafe<{ settled: number }[]>(
-        `WITH grp AS (
-           SELECT claim_id FROM callback_groups WHERE group_id = $1 FOR UPDATE
-         ), attempt AS (
-           INSERT INTO callback_attempts (message_pk, attempt, started_at, duration_ms, status_code, error, succeeded)
-           SELECT id, $3, $4::timestamptz, $5, $6, $7, $8 FROM callback_messages WHERE id = $2
-         ), settled AS (
-           UPDATE callback_messages SET
-             status = $10::callback_status,
-             attempts = $3,
-             last_status_code = $6,
-             last_error = $7,
-             processed_at = CASE WHEN $10 = 'PENDING' THEN NULL ELSE now() END,
-             processed_status = $11::callback_processed_status,
-             next_attempt_at = CASE WHEN $10 = 'PENDING' THEN now() + $12::int * interval '1 millisecond' ELSE next_attempt_at END
-           WHERE id = $2 AND EXISTS (SELECT 1 FROM grp WHERE claim_id = $9)
-           RETURNING id
-         )
-         SELECT (SELECT count(*) FROM settled)::int AS "settled"`,
-        claim.groupId,
-        claim.pk,
-        claim.attempt,
-        outcome.startedAt.toISOString(),
-        outcome.durationMs,
-        outcome.statusCode,
-        outcome.error,
-        outcome.succeeded,
-        claim.claimId,
-        status,
-        processedStatus,
-        Math.round(outcome.retryDelayMs),
-      );
-      if (Number(settled?.settled ?? 0) === 0) return null;
-      const claimId = randomUUID();
-      const [next] = await advanceGroup(tx, claim.groupId, options.chain ? { claimId, leaseMs: options.leaseMs } : null);
-      return next ? toDelivery(next, claimId) : null;
-    });
+    const nextClaimId = options.chain ? randomUUID() : null;
+    const [next] = await this.db.prisma.$queryRawUnsafe<Record<string, unknown>[]>(
+      `WITH grp AS (
+         SELECT claim_id FROM callback_groups WHERE group_id = $1 FOR UPDATE
+       ), attempt AS (
+         INSERT INTO callback_attempts (message_pk, attempt, started_at, duration_ms, status_code, error, succeeded)
+         SELECT id, $3, $4::timestamptz, $5, $6, $7, $8 FROM callback_messages WHERE id = $2
+       ), settled AS (
+         UPDATE callback_messages SET
+           status = $10::callback_status,
+           attempts = $3,
+           last_status_code = $6,
+           last_error = $7,
+           processed_at = CASE WHEN $10 = 'PENDING' THEN NULL ELSE now() END,
+           processed_status = $11::callback_processed_status,
+           next_attempt_at = CASE WHEN $10 = 'PENDING' THEN now() + $12::int * interval '1 millisecond' ELSE next_attempt_at END
+         WHERE id = $2 AND EXISTS (SELECT 1 FROM grp WHERE claim_id = $9)
+         RETURNING id, status, next_attempt_at
+       ), head AS (
+         SELECT v.id, v.status, v.next_attempt_at FROM (
+           SELECT m.id, m.seq, m.on_dead,
+                  COALESCE(s.status, m.status) AS status,
+                  COALESCE(s.next_attempt_at, m.next_attempt_at) AS next_attempt_at
+             FROM callback_messages m LEFT JOIN settled s ON s.id = m.id
+            WHERE m.group_id = $1
+         ) v
+         WHERE EXISTS (SELECT 1 FROM settled)
+           AND (v.status IN ('PENDING', 'PROCESSING') OR (v.status = 'DEAD' AND v.on_dead = 'HALT'))
+         ORDER BY v.seq LIMIT 1
+       ), claimed AS (
+         UPDATE callback_messages m SET status = 'PROCESSING'
+           FROM head
+          WHERE m.id = head.id AND m.id <> $2 AND $13::text IS NOT NULL
+            AND head.status <> 'DEAD' AND head.next_attempt_at <= now()
+         RETURNING ${DELIVERY_COLUMNS}
+       ), moved AS (
+         UPDATE callback_groups SET
+           claim_id = CASE WHEN EXISTS (SELECT 1 FROM claimed) THEN $13::text END,
+           ready_at = CASE
+             WHEN EXISTS (SELECT 1 FROM claimed) THEN now() + $14::int * interval '1 millisecond'
+             WHEN (SELECT status FROM head) = 'DEAD' THEN NULL
+             ELSE (SELECT next_attempt_at FROM head) END,
+           halted = COALESCE((SELECT status FROM head) = 'DEAD', false)
+         WHERE group_id = $1 AND EXISTS (SELECT 1 FROM settled)
+       )
+       SELECT * FROM claimed`,
+      claim.groupId,
+      claim.pk,
+      claim.attempt,
+      outcome.startedAt.toISOString(),
+      outcome.durationMs,
+      outcome.statusCode,
+      outcome.error,
+      outcome.succeeded,
+      claim.claimId,
+      status,
+      processedStatus,
+      Math.round(outcome.retryDelayMs),
+      nextClaimId,
+      options.leaseMs,
+    );
+    return next && nextClaimId ? toDelivery(next, nextClaimId) : null;
   }
 
   /** Ms until the earliest group is due (0: now), or null when no group is scheduled. */
