@@ -1,7 +1,6 @@
-import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import { FoyerError } from '@foyer/domain';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HTML_PAGE_HEADERS } from '../shared/page-headers.js';
 import { DashboardPage } from './dashboard-page.js';
 
@@ -25,15 +24,7 @@ export class AdminDashboardController {
 
   @Get('assets/:file')
   @ApiExcludeEndpoint()
-  asset(
-    @Param('file') file: string,
-    @Query('v') version: unknown,
-    @Headers('accept-encoding') acceptEncoding: string | undefined,
-    @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Res() reply: FastifyReply,
-  ): void {
-    const asset = this.dashboard.assets.get(file);
-    if (!asset) throw new FoyerError('NOT_FOUND', 'no such asset');
-    this.dashboard.assets.send(reply, asset, { version, acceptEncoding, ifNoneMatch });
+  asset(@Param('file') file: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+    this.dashboard.assets.serve(file, request, reply);
   }
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { FoyerError } from '@foyer/domain';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -27,12 +28,6 @@ export interface PageAsset {
   etag: string;
 }
 
-/** What a request for an asset says about caching and encoding. */
-export interface AssetRequest {
-  version: unknown;
-  acceptEncoding: string | undefined;
-  ifNoneMatch: string | undefined;
-}
 
 /**
  * A page's static files, read once at start: a few kilobytes, so serving them from memory (and
@@ -84,20 +79,27 @@ export class PageAssets {
     return template.replace(/\{\{([\w.-]+)\}\}/g, (_match, name: string) => this.url(name));
   }
 
-  /** Answers with the asset: 304 when the browser has it, gzipped when it may be. */
-  send(reply: FastifyReply, asset: PageAsset, request: AssetRequest): void {
+  /**
+   * Answers a request for the asset named `file` (404 NOT_FOUND when there is none): 304 when the
+   * browser has it, gzipped when it may be, cached for good when asked for by its current version.
+   */
+  serve(file: string, request: FastifyRequest, reply: FastifyReply): void {
+    const asset = this.get(file);
+    if (!asset) throw new FoyerError('NOT_FOUND', 'no such asset');
+    const version = (request.query as Record<string, unknown> | undefined)?.v;
+    const ifNoneMatch = request.headers['if-none-match'];
     void reply.headers({
       'content-type': asset.contentType,
-      'cache-control': request.version === asset.version ? IMMUTABLE_CACHE : this.unversionedCache,
+      'cache-control': version === asset.version ? IMMUTABLE_CACHE : this.unversionedCache,
       etag: asset.etag,
       vary: 'Accept-Encoding',
       'x-content-type-options': 'nosniff',
     });
-    if (request.ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === asset.etag)) {
+    if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === asset.etag)) {
       void reply.code(304).send();
       return;
     }
-    if (asset.gzipped && /\bgzip\b/.test(request.acceptEncoding ?? '')) {
+    if (asset.gzipped && /\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
       void reply.header('content-encoding', 'gzip').send(asset.gzipped);
       return;
     }

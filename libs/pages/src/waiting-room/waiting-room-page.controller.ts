@@ -1,6 +1,6 @@
-import { Controller, Get, Headers, Inject, Logger, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Logger, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { gzipSync } from 'node:zlib';
 import { EVENT_ID_PATTERN, FoyerError, type EventLookup, type EventRecord } from '@foyer/domain';
 import { EVENT_LOOKUP } from '@foyer/platform';
@@ -27,16 +27,8 @@ export class WaitingRoomPageController {
 
   @Get('assets/:file')
   @ApiExcludeEndpoint()
-  asset(
-    @Param('file') file: string,
-    @Query('v') version: unknown,
-    @Headers('accept-encoding') acceptEncoding: string | undefined,
-    @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Res() reply: FastifyReply,
-  ): void {
-    const asset = this.assets.get(file);
-    if (!asset) throw new FoyerError('NOT_FOUND', 'no such asset');
-    this.assets.send(reply, asset, { version, acceptEncoding, ifNoneMatch });
+  asset(@Param('file') file: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+    this.assets.serve(file, request, reply);
   }
 
   @Get(':eventId')
