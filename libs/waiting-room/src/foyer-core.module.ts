@@ -4,7 +4,7 @@ import type { FoyerConfig } from '@foyer/config';
 import { systemClock, type Clock, type QueueStore } from '@foyer/domain';
 import { openDatabase, PrismaEventRepository, PrismaJournalRepository, type Database } from '@foyer/persistence';
 import { CLOCK, CONFIG, DATABASE, EVENT_LOOKUP, EVENT_REPOSITORY, FoyerMetrics, JOURNAL_REPOSITORY, QUEUE_STORE } from '@foyer/platform';
-import { createRedis, MemoryQueueStore, MemorySnapshotFile, RedisQueueStore, whenReady } from '@foyer/queue-store';
+import { createRedis, MemoryQueueStore, MemorySnapshotFile, readyWithin, RedisQueueStore } from '@foyer/queue-store';
 import { IdTokenVerifier, SuccessTokens, TicketCodec } from '@foyer/tokens';
 import { EventCatalog } from './events/event-catalog.js';
 import { QueueConfigSync } from './events/queue-config-sync.js';
@@ -59,21 +59,13 @@ function snapshotPath(config: FoyerConfig): string {
   return join(config.dataDir, 'queue-snapshot.json');
 }
 
-/** How long a start waits for Redis before serving anyway (answering 503 until it connects). */
-const REDIS_READY_WAIT_MS = 5_000;
-
 async function createQueueStore(config: FoyerConfig, clock: Clock): Promise<QueueStore> {
   const { url, clusterNodes, keyPrefix } = config.redis;
   if (url || clusterNodes) {
     // An API process fails fast (→ 503); a worker-only process waits out an outage.
     const profile = config.roles.has('api') ? 'api' : 'worker';
     const redis = createRedis({ url, clusterNodes, profile, name: 'foyer' });
-    // The API profile queues nothing while connecting, so let the first requests find it ready.
-    const ready = await Promise.race([
-      whenReady(redis).then(() => true, () => false),
-      new Promise<boolean>((resolve) => setTimeout(resolve, REDIS_READY_WAIT_MS, false).unref()),
-    ]);
-    if (!ready) new Logger('Stores').warn('Redis is not answering yet; queue routes answer 503 until it does');
+    if (!(await readyWithin(redis))) new Logger('Stores').warn('Redis is not answering yet; queue routes answer 503 until it does');
     return new RedisQueueStore(redis, { keyPrefix });
   }
   const snapshot = new MemorySnapshotFile(snapshotPath(config)).load();

@@ -72,6 +72,21 @@ export function whenReady(redis: Redis | Cluster): Promise<void> {
   });
 }
 
+/**
+ * Waits at most `maxMs` for the connection to be ready; resolves whether it is. A process start
+ * uses it to let its first requests find Redis ready (the API profile queues nothing while
+ * connecting), then serves anyway, answering 503 until Redis is there.
+ */
+export function readyWithin(redis: Redis | Cluster, maxMs = 5_000): Promise<boolean> {
+  return Promise.race([
+    whenReady(redis).then(
+      () => true,
+      () => false,
+    ),
+    new Promise<boolean>((resolve) => setTimeout(resolve, maxMs, false).unref()),
+  ]);
+}
+
 /** Socket-level failures: the server is not there, or the connection broke. */
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',

@@ -2,11 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type Provider }
 import type { FoyerConfig } from '@foyer/config';
 import type { EventSeries } from '@foyer/domain';
 import { EVENT_SERIES } from '@foyer/platform';
-import { createRedis, MemoryEventSeries, RedisEventSeries, whenReady } from '@foyer/queue-store';
+import { createRedis, MemoryEventSeries, readyWithin, RedisEventSeries } from '@foyer/queue-store';
 import { SeriesSettings } from './series-settings.js';
-
-/** How long a start waits for Redis before serving anyway, as the queue store does. */
-const REDIS_READY_WAIT_MS = 5_000;
 
 /**
  * Beside the queue store, on the same Redis (a connection of its own, so the store's connection
@@ -18,11 +15,7 @@ async function createEventSeries(config: FoyerConfig, settings: SeriesSettings):
   if (!url && !clusterNodes) return new MemoryEventSeries({ retentionMs: settings.retentionMs });
   const profile = config.roles.has('api') ? 'api' : 'worker';
   const redis = createRedis({ url, clusterNodes, profile, name: 'foyer-series' });
-  const ready = await Promise.race([
-    whenReady(redis).then(() => true, () => false),
-    new Promise<boolean>((resolve) => setTimeout(resolve, REDIS_READY_WAIT_MS, false).unref()),
-  ]);
-  if (!ready) new Logger('EventSeries').warn('Redis is not answering yet; the series route answers 503 until it does');
+  if (!(await readyWithin(redis))) new Logger('EventSeries').warn('Redis is not answering yet; the series route answers 503 until it does');
   return new RedisEventSeries(redis, { keyPrefix, retentionMs: settings.retentionMs });
 }
 
