@@ -320,6 +320,8 @@ describe('ordered callbacks: routes (api role only)', () => {
       const encoded = await rawPost(`${path}/${encodeURIComponent('공연:철수')}`, '{}', { 'content-type': 'application/octet-stream' });
       expect(encoded.body.groupId).toBe('공연:철수');
       expect(codeOf(await rawPost(path, '{}'))).toEqual({ status: 400, code: 'GROUP_REQUIRED' });
+      // An empty last segment is a missing group too, not an unknown route.
+      expect(codeOf(await rawPost(`${path}/`, '{}'))).toEqual({ status: 400, code: 'GROUP_REQUIRED' });
     });
 
     it('answers GROUP_REQUIRED when the pointer finds no string or number', async () => {

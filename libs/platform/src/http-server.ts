@@ -19,8 +19,9 @@ export function createFastifyAdapter(config: FoyerConfig): FastifyAdapter {
     // Fastify reads x-forwarded-for through exactly this many trusted hops; 0: the socket address.
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     logger: false,
-    // Long path parameters (a 300-character id) get the contract's 404, not Fastify's 414.
-    routerOptions: { maxParamLength: 2048 },
+    // Long path parameters (a 300-character id) get the contract's 404, not Fastify's 414. A
+    // trailing slash names the same route (`/v1/ingest/{token}/` is a missing group, not a 404).
+    routerOptions: { maxParamLength: 2048, ignoreTrailingSlash: true },
     // While draining, requests already on a connection are still served (the stores close only
     // after HTTP has drained); Fastify's own 503 would not carry the contract's error body.
     return503OnClosing: false,

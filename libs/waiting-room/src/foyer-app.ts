@@ -92,7 +92,8 @@ function openApiConfig(config: FoyerConfig) {
     .setTitle('Foyer')
     .setDescription(
       'A virtual waiting room: a fair line, an honest wait estimate, and signed tokens for admitted users. ' +
-        'Every non-2xx answer is { statusCode, code, message } (plus details on VALIDATION_FAILED).',
+        'Every non-2xx answer is { statusCode, code, message } (plus details on VALIDATION_FAILED). ' +
+        'A path with a trailing slash names the same route as without it.',
     )
     .setVersion('1')
     .addServer(config.publicUrl)
