@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@foyer/persistence';
 import type { OnDead } from '../message/callback-message.js';
-import { DELIVERY_COLUMNS, groupHeads, leaseHeads, releaseGroups, scheduleFor, type GroupHead } from './group-state.js';
+import { claimOrScheduleHead, groupHeads, leaseHeads, releaseGroups, scheduleFor, type GroupHead } from './group-state.js';
 
 /** A message a dispatcher holds the lease of: deliver it, then `complete`. */
 export interface ClaimedDelivery {
@@ -116,22 +116,7 @@ export class CallbackDispatchRepository {
          WHERE EXISTS (SELECT 1 FROM settled)
            AND (v.status IN ('PENDING', 'PROCESSING') OR (v.status = 'DEAD' AND v.on_dead = 'HALT'))
          ORDER BY v.seq LIMIT 1
-       ), claimed AS (
-         UPDATE callback_messages m SET status = 'PROCESSING'
-           FROM head
-          WHERE m.id = head.id AND m.id <> $2 AND $13::text IS NOT NULL
-            AND head.status <> 'DEAD' AND head.next_attempt_at <= now()
-         RETURNING ${DELIVERY_COLUMNS}
-       ), moved AS (
-         UPDATE callback_groups SET
-           claim_id = CASE WHEN EXISTS (SELECT 1 FROM claimed) THEN $13::text END,
-           ready_at = CASE
-             WHEN EXISTS (SELECT 1 FROM claimed) THEN now() + $14::int * interval '1 millisecond'
-             WHEN (SELECT status FROM head) = 'DEAD' THEN NULL
-             ELSE (SELECT next_attempt_at FROM head) END,
-           halted = COALESCE((SELECT status FROM head) = 'DEAD', false)
-         WHERE group_id = $1 AND EXISTS (SELECT 1 FROM settled)
-       )
+       ), ${claimOrScheduleHead({ groupId: '$1', claimId: '$13', leaseMs: '$14', claimableIf: 'm.id <> $2', movedIf: 'EXISTS (SELECT 1 FROM settled)' })}
        SELECT * FROM claimed`,
       claim.groupId,
       claim.pk,

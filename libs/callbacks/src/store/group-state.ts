@@ -110,26 +110,38 @@ export async function advanceGroup(
        SELECT id, status, next_attempt_at FROM callback_messages
         WHERE group_id = $1 AND (status IN ('PENDING', 'PROCESSING') OR (status = 'DEAD' AND on_dead = 'HALT'))
         ORDER BY seq LIMIT 1
-     ), claimed AS (
-       UPDATE callback_messages m SET status = 'PROCESSING'
-         FROM head
-        WHERE m.id = head.id AND $2::text IS NOT NULL AND head.status <> 'DEAD' AND head.next_attempt_at <= now()
-       RETURNING ${DELIVERY_COLUMNS}
-     ), grp AS (
-       UPDATE callback_groups SET
-         claim_id = CASE WHEN EXISTS (SELECT 1 FROM claimed) THEN $2::text END,
-         ready_at = CASE
-           WHEN EXISTS (SELECT 1 FROM claimed) THEN now() + $3::int * interval '1 millisecond'
-           WHEN (SELECT status FROM head) = 'DEAD' THEN NULL
-           ELSE (SELECT next_attempt_at FROM head) END,
-         halted = COALESCE((SELECT status FROM head) = 'DEAD', false)
-       WHERE group_id = $1
-     )
+     ), ${claimOrScheduleHead({ groupId: '$1', claimId: '$2', leaseMs: '$3' })}
      SELECT * FROM claimed`,
     groupId,
     claim?.claimId ?? null,
     claim?.leaseMs ?? 0,
   );
+}
+
+/**
+ * The two CTEs that move a group on from a `head` CTE (id, status, next_attempt_at of the group's
+ * head, or no row): `claimed` marks the head PROCESSING and returns its delivery columns when
+ * `claimId` is not null and the head is due; `moved` then leases the group row to that claim, or
+ * schedules it for the head (its due time; halted for a DEAD head; idle without one). The options
+ * are SQL: the statement's placeholders, and extra conditions for claiming and for moving at all.
+ */
+export function claimOrScheduleHead(sql: { groupId: string; claimId: string; leaseMs: string; claimableIf?: string; movedIf?: string }): string {
+  return `claimed AS (
+       UPDATE callback_messages m SET status = 'PROCESSING'
+         FROM head
+        WHERE m.id = head.id AND ${sql.claimId}::text IS NOT NULL AND head.status <> 'DEAD' AND head.next_attempt_at <= now()
+          ${sql.claimableIf ? `AND ${sql.claimableIf}` : ''}
+       RETURNING ${DELIVERY_COLUMNS}
+     ), moved AS (
+       UPDATE callback_groups SET
+         claim_id = CASE WHEN EXISTS (SELECT 1 FROM claimed) THEN ${sql.claimId}::text END,
+         ready_at = CASE
+           WHEN EXISTS (SELECT 1 FROM claimed) THEN now() + ${sql.leaseMs}::int * interval '1 millisecond'
+           WHEN (SELECT status FROM head) = 'DEAD' THEN NULL
+           ELSE (SELECT next_attempt_at FROM head) END,
+         halted = COALESCE((SELECT status FROM head) = 'DEAD', false)
+       WHERE group_id = ${sql.groupId} ${sql.movedIf ? `AND ${sql.movedIf}` : ''}
+     )`;
 }
 
 /** Recomputes a group's schedule after a change to its messages, unless a delivery holds it. */
