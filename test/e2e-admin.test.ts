@@ -729,5 +729,28 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
       expect(ui.status).toBe(200);
       expect(ui.text.toLowerCase()).toContain('swagger');
     });
+
+    it('types whole numbers as integer in the OpenAPI document, so generated clients do too', async () => {
+      const doc = await foyer.http.get('/docs-json');
+      const schemas = doc.body.components.schemas as Record<string, { properties: Record<string, { type?: string }> }>;
+      const typeOf = (schema: string, property: string) => schemas[schema]?.properties[property]?.type;
+      for (const [schema, property] of [
+        ['ExpectedInfoDto', 'rank'],
+        ['ExpectedInfoDto', 'waitSeconds'],
+        ['QueueStateDto', 'pollAfterMs'],
+        ['CreateEventDto', 'limitCnt'],
+        ['EventDto', 'minPollIntervalMs'],
+        ['EventStatsDto', 'waiting'],
+        ['ErrorResponseDto', 'statusCode'],
+        ['JournalEntryDto', 'offset'],
+        ['CallbackAttemptDto', 'durationMs'],
+      ]) {
+        expect(`${schema}.${property}: ${typeOf(schema!, property!)}`).toBe(`${schema}.${property}: integer`);
+      }
+      // Rates per minute are fractional.
+      expect(typeOf('SeriesPointDto', 'admittedPerMin')).toBe('number');
+      const journalLimit = (doc.body.paths['/v1/admin/journal'].get.parameters as { name: string; schema: { type: string } }[]).find((p) => p.name === 'limit');
+      expect(journalLimit?.schema.type).toBe('integer');
+    });
   });
 });

@@ -7,7 +7,7 @@ export class FieldProblemDto {
 
 /** The body of every non-2xx answer. */
 export class ErrorResponseDto {
-  @ApiProperty({ example: 404 }) statusCode!: number;
+  @ApiProperty({ type: 'integer', example: 404 }) statusCode!: number;
   @ApiProperty({ example: 'EVENT_NOT_FOUND', description: 'UPPER_SNAKE, stable' }) code!: string;
   @ApiProperty({ example: "event 'x' does not exist", description: 'for humans' }) message!: string;
   @ApiPropertyOptional({ type: [FieldProblemDto], description: 'VALIDATION_FAILED only: one entry per bad field' })

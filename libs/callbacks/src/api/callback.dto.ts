@@ -70,8 +70,8 @@ export class CallbackDto {
   @ApiProperty() callbackUrl!: string;
   @ApiProperty({ enum: CALLBACK_STATUSES }) status!: CallbackStatus;
   @ApiProperty({ enum: ON_DEAD }) onDead!: OnDead;
-  @ApiProperty({ description: 'attempts made since acceptance or the last retry' }) attempts!: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'HTTP status of the last attempt (null: no answer)' })
+  @ApiProperty({ type: 'integer', description: 'attempts made since acceptance or the last retry' }) attempts!: number;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'HTTP status of the last attempt (null: no answer)' })
   lastStatusCode!: number | null;
   @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
   @ApiProperty({ description: 'the webhook-id header of every attempt of this message (made by the server)' })
@@ -100,7 +100,7 @@ export class ListCallbacksQueryDto {
   @Matches(GROUP_ID_PATTERN, { message: 'groupId must be 1 to 256 characters without control characters' })
   groupId?: string;
 
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
+  @ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 1000 })
   @Optional()
   @Type(() => Number)
   @IsInt()
@@ -115,10 +115,10 @@ export class ListCallbacksQueryDto {
 }
 
 export class CallbackAttemptDto {
-  @ApiProperty({ description: '1 for the first attempt (counting again after a retry)' }) attempt!: number;
+  @ApiProperty({ type: 'integer', description: '1 for the first attempt (counting again after a retry)' }) attempt!: number;
   @ApiProperty({ format: 'date-time' }) startedAt!: string;
-  @ApiProperty() durationMs!: number;
-  @ApiProperty({ type: Number, nullable: true }) statusCode!: number | null;
+  @ApiProperty({ type: 'integer' }) durationMs!: number;
+  @ApiProperty({ type: 'integer', nullable: true }) statusCode!: number | null;
   @ApiProperty({ type: String, nullable: true }) error!: string | null;
   @ApiProperty() succeeded!: boolean;
 }

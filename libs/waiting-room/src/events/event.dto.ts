@@ -17,7 +17,7 @@ export class UpdateEventDto {
   @Length(EVENT_LIMITS.name.min, EVENT_LIMITS.name.max)
   name?: string;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 1_000_000, description: 'most users active at once; lowering it evicts nobody' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1_000_000, description: 'most users active at once; lowering it evicts nobody' })
   @Given()
   @IsInt()
   @Min(EVENT_LIMITS.limitCnt.min)
@@ -41,21 +41,21 @@ export class UpdateEventDto {
   @MaxLength(2048)
   callbackUrl?: string | null;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 86_400, default: 600 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 86_400, default: 600 })
   @Given()
   @IsInt()
   @Min(EVENT_LIMITS.sessionTtlSec.min)
   @Max(EVENT_LIMITS.sessionTtlSec.max)
   sessionTtlSec?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 86_400, default: 300 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 86_400, default: 300 })
   @Given()
   @IsInt()
   @Min(EVENT_LIMITS.waitTimeoutSec.min)
   @Max(EVENT_LIMITS.waitTimeoutSec.max)
   waitTimeoutSec?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 60_000, default: 1000, description: 'must not exceed a third of waitTimeoutSec' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 60_000, default: 1000, description: 'must not exceed a third of waitTimeoutSec' })
   @Given()
   @IsInt()
   @Min(EVENT_LIMITS.minPollIntervalMs.min)
@@ -90,7 +90,7 @@ class RequiredEventFieldsDto {
   @Length(EVENT_LIMITS.name.min, EVENT_LIMITS.name.max)
   name!: string;
 
-  @ApiProperty({ minimum: 0, maximum: 1_000_000, example: 1000, description: 'most users active at once' })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 1_000_000, example: 1000, description: 'most users active at once' })
   @IsInt()
   @Min(EVENT_LIMITS.limitCnt.min)
   @Max(EVENT_LIMITS.limitCnt.max)
@@ -106,13 +106,13 @@ export class CreateEventDto extends IntersectionType(
 export class EventDto {
   @ApiProperty() eventId!: string;
   @ApiProperty() name!: string;
-  @ApiProperty() limitCnt!: number;
+  @ApiProperty({ type: 'integer' }) limitCnt!: number;
   @ApiProperty({ enum: EVENT_STATUSES }) status!: string;
   @ApiProperty({ type: String, nullable: true }) successUrl!: string | null;
   @ApiProperty({ type: String, nullable: true }) callbackUrl!: string | null;
-  @ApiProperty() sessionTtlSec!: number;
-  @ApiProperty() waitTimeoutSec!: number;
-  @ApiProperty() minPollIntervalMs!: number;
+  @ApiProperty({ type: 'integer' }) sessionTtlSec!: number;
+  @ApiProperty({ type: 'integer' }) waitTimeoutSec!: number;
+  @ApiProperty({ type: 'integer' }) minPollIntervalMs!: number;
   @ApiProperty() blockReentry!: boolean;
   @ApiProperty({ enum: ID_POLICIES }) idPolicy!: string;
   @ApiProperty({ type: String, nullable: true }) message!: string | null;
@@ -121,12 +121,12 @@ export class EventDto {
 }
 
 export class EventStatsDto {
-  @ApiProperty({ description: 'holding a place in the line (stale waiters count until the next sweep)' }) waiting!: number;
-  @ApiProperty({ description: 'admitted, not yet exited or expired' }) active!: number;
-  @ApiProperty() admittedTotal!: number;
-  @ApiProperty() exitedTotal!: number;
-  @ApiProperty() expiredTotal!: number;
-  @ApiProperty({ description: "waiters whose heartbeat timed out" }) abandonedTotal!: number;
+  @ApiProperty({ type: 'integer', description: 'holding a place in the line (stale waiters count until the next sweep)' }) waiting!: number;
+  @ApiProperty({ type: 'integer', description: 'admitted, not yet exited or expired' }) active!: number;
+  @ApiProperty({ type: 'integer' }) admittedTotal!: number;
+  @ApiProperty({ type: 'integer' }) exitedTotal!: number;
+  @ApiProperty({ type: 'integer' }) expiredTotal!: number;
+  @ApiProperty({ type: 'integer', description: "waiters whose heartbeat timed out" }) abandonedTotal!: number;
 }
 
 export class EventWithStatsDto extends EventDto {

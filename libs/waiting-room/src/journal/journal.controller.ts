@@ -6,14 +6,14 @@ import { EVENT_ID_PATTERN, type JournalRepository } from '@foyer/domain';
 import { AdminGuard, ErrorResponseDto, JOURNAL_REPOSITORY } from '@foyer/platform';
 
 export class JournalQueryDto {
-  @ApiPropertyOptional({ default: 0, minimum: 0, description: 'return entries with a greater offset' })
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, description: 'return entries with a greater offset' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   after: number = 0;
 
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
+  @ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 1000 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -28,7 +28,7 @@ export class JournalQueryDto {
 }
 
 class JournalEntryDto {
-  @ApiProperty() offset!: number;
+  @ApiProperty({ type: 'integer' }) offset!: number;
   @ApiProperty({ example: 'user.admitted' }) type!: string;
   @ApiProperty() eventId!: string;
   @ApiPropertyOptional({ description: 'absent on event.* entries' }) id?: string;
@@ -38,7 +38,7 @@ class JournalEntryDto {
 
 class JournalPageDto {
   @ApiProperty({ type: [JournalEntryDto] }) items!: JournalEntryDto[];
-  @ApiProperty({ description: 'pass as `after` to read on; equals `after` on an empty page' }) nextAfter!: number;
+  @ApiProperty({ type: 'integer', description: 'pass as `after` to read on; equals `after` on an empty page' }) nextAfter!: number;
 }
 
 @ApiTags('admin')

@@ -2,10 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EVENT_STATUSES, EXPIRED_REASONS } from '@foyer/domain';
 
 export class ExpectedInfoDto {
-  @ApiProperty({ description: '1-based; rank 1 is admitted next', example: 42 })
+  @ApiProperty({ type: 'integer', description: '1-based; rank 1 is admitted next', example: 42 })
   rank!: number;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'estimated wait; null while no estimate is possible', example: 180 })
+  @ApiProperty({ type: 'integer', nullable: true, description: 'estimated wait; null while no estimate is possible', example: 180 })
   waitSeconds!: number | null;
 
   @ApiProperty({ type: String, nullable: true, description: 'the wait rounded up to minutes as HH:MM', example: '00:03' })
@@ -26,6 +26,7 @@ export class QueueStateDto {
   expectedInfo?: ExpectedInfoDto;
 
   @ApiPropertyOptional({
+    type: 'integer',
     description:
       'WAIT only: when to poll next. Grows with rank (about 1–2 s near the front), ±10 % jitter, never below minPollIntervalMs nor above a third of waitTimeoutSec.',
   })

@@ -15,21 +15,21 @@ export class SeriesQueryDto {
 
 export class SeriesPointDto {
   @ApiProperty({ format: 'date-time', description: 'when the sample was taken' }) at!: string;
-  @ApiProperty({ description: 'holding a place in the line' }) waiting!: number;
-  @ApiProperty({ description: 'admitted, not yet exited or expired' }) active!: number;
-  @ApiProperty({ description: "the event's limitCnt at that time" }) limitCnt!: number;
-  @ApiProperty({ description: 'admissions since the event was created' }) admittedTotal!: number;
+  @ApiProperty({ type: 'integer', description: 'holding a place in the line' }) waiting!: number;
+  @ApiProperty({ type: 'integer', description: 'admitted, not yet exited or expired' }) active!: number;
+  @ApiProperty({ type: 'integer', description: "the event's limitCnt at that time" }) limitCnt!: number;
+  @ApiProperty({ type: 'integer', description: 'admissions since the event was created' }) admittedTotal!: number;
   @ApiProperty({
     type: Number,
     nullable: true,
     description: 'admissions per minute since the sample before; null for the first sample',
   })
   admittedPerMin!: number | null;
-  @ApiProperty({ description: 'waiters whose heartbeat timed out, since the event was created' }) abandonedTotal!: number;
+  @ApiProperty({ type: 'integer', description: 'waiters whose heartbeat timed out, since the event was created' }) abandonedTotal!: number;
   @ApiProperty({ type: Number, nullable: true, description: 'abandoned per minute since the sample before; null for the first sample' })
   abandonedPerMin!: number | null;
   @ApiProperty({
-    type: Number,
+    type: 'integer',
     nullable: true,
     description:
       'the estimated wait of the last waiter (rank = waiting), by the rule of expectedInfo.waitSeconds; ' +
@@ -40,9 +40,9 @@ export class SeriesPointDto {
 
 export class EventSeriesDto {
   @ApiProperty() eventId!: string;
-  @ApiProperty({ description: 'seconds between samples (the scheduler samples every event once per interval)', example: 10 })
+  @ApiProperty({ type: 'integer', description: 'seconds between samples (the scheduler samples every event once per interval)', example: 10 })
   intervalSec!: number;
-  @ApiProperty({ description: 'the window asked for' }) minutes!: number;
+  @ApiProperty({ type: 'integer', description: 'the window asked for' }) minutes!: number;
   @ApiProperty({ type: [SeriesPointDto], description: 'oldest first; samples before the event was created are left out' })
   points!: SeriesPointDto[];
 }
