@@ -17,8 +17,10 @@ export type CallbackFigures =
       /** Posts accepted per second through `POST /v1/callbacks` (one chain per group). */
       acceptedPerSecond: number;
       delivered: number;
-      /** First delivery to last, unique messages per second. */
+      /** First delivery to last, unique messages per second (the freshly started dispatcher's warm-up included). */
       deliveredPerSecond: number;
+      /** The same over the last three quarters of the deliveries: the dispatcher warmed up (its JIT, Prisma's query compiler). */
+      steadyPerSecond: number;
       duplicates: number;
       /** Groups in which a message arrived before an earlier one of the group had. */
       groupsOutOfOrder: number;
@@ -66,6 +68,9 @@ export async function measureCallbacks(ctx: BenchContext): Promise<CallbackFigur
     });
     const delivered = receiver.unique();
     const span = receiver.lastAt() - receiver.firstAt();
+    const times = receiver.times();
+    const quarter = Math.floor(times.length / 4);
+    const steadySpan = times.length > 0 ? times[times.length - 1] - times[quarter] : 0;
     return {
       measured: true,
       messages: total,
@@ -74,6 +79,7 @@ export async function measureCallbacks(ctx: BenchContext): Promise<CallbackFigur
       acceptedPerSecond,
       delivered,
       deliveredPerSecond: span > 0 ? delivered / (span / 1000) : 0,
+      steadyPerSecond: steadySpan > 0 ? (times.length - 1 - quarter) / (steadySpan / 1000) : 0,
       duplicates: receiver.duplicates(),
       groupsOutOfOrder: receiver.groupsOutOfOrder(),
       topology,
@@ -99,6 +105,8 @@ interface Receiver {
   groupsOutOfOrder(): number;
   firstAt(): number;
   lastAt(): number;
+  /** When each unique delivery arrived, in order (ms). */
+  times(): readonly number[];
   close(): Promise<void>;
 }
 
@@ -110,6 +118,7 @@ async function startReceiver(): Promise<Receiver> {
   let duplicates = 0;
   let first = 0;
   let last = 0;
+  const arrivals: number[] = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -126,6 +135,7 @@ async function startReceiver(): Promise<Receiver> {
       const now = Date.now();
       if (first === 0) first = now;
       last = now;
+      arrivals.push(now);
       const { n } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { n: number };
       if (n !== (nextOf.get(group) ?? 0)) outOfOrder.add(group);
       nextOf.set(group, n + 1);
@@ -142,6 +152,7 @@ async function startReceiver(): Promise<Receiver> {
     groupsOutOfOrder: () => outOfOrder.size,
     firstAt: () => first,
     lastAt: () => last,
+    times: () => arrivals,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
