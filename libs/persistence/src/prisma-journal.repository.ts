@@ -1,7 +1,7 @@
 import type { JournalPage, JournalRepository, QueueJournalEntry } from '@foyer/domain';
 import type { Database } from './database.js';
 import { withJournalLock } from './journal-lock.js';
-import { toJournalEntry, type NewJournalRow } from './journal-rows.js';
+import { insertJournalRows, toJournalEntry, type NewJournalRow } from './journal-rows.js';
 
 /** What makes a forwarded queue entry unique: its stream id is unique within its event only. */
 export function journalSourceKey(entry: Pick<QueueJournalEntry, 'eventId' | 'entryId'>): string {
@@ -12,27 +12,11 @@ export function journalSourceKey(entry: Pick<QueueJournalEntry, 'eventId' | 'ent
 export class PrismaJournalRepository implements JournalRepository {
   constructor(private readonly db: Database) {}
 
-  /**
-   * One statement under the journal lock: the entries not present yet (by source key) take the next
-   * offsets, in the order given, so a batch forwarded twice leaves no gap. The rows go as one JSON
-   * parameter: Prisma's `findMany` + `createMany`, or one array parameter per column, cost the
-   * forwarder 120–200 µs of CPU per entry, more than a busy promotion leaves it (DESIGN.md's
-   * 20,000 admissions a second each write one entry).
-   */
+  /** Entries not present yet (by source key) take the next offsets: a batch forwarded twice leaves no gap. */
   async appendQueueEntries(entries: QueueJournalEntry[]): Promise<number> {
     const rows = uniqueBySourceKey(entries.map(toRow));
     if (rows.length === 0) return 0;
-    return withJournalLock(this.db.prisma, (tx) =>
-      tx.$executeRawUnsafe(
-        `INSERT INTO journal_entries ("offset", type, event_id, user_id, payload, created_at, source_key)
-         SELECT (SELECT COALESCE(MAX("offset"), 0) FROM journal_entries) + row_number() OVER (ORDER BY e.n),
-                e.row->>'type', e.row->>'eventId', e.row->>'userId', e.row->'payload',
-                (e.row->>'createdAt')::timestamptz, e.row->>'sourceKey'
-           FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(row, n)
-          WHERE NOT EXISTS (SELECT 1 FROM journal_entries j WHERE j.source_key = e.row->>'sourceKey')`,
-        JSON.stringify(rows),
-      ),
-    );
+    return withJournalLock(this.db.prisma, (tx) => insertJournalRows(tx, rows));
   }
 
   async page(after: number, limit: number, eventId?: string): Promise<JournalPage> {
