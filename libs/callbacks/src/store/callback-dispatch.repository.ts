@@ -80,9 +80,10 @@ export class CallbackDispatchRepository {
    * the group now) only records the attempt.
    *
    * One statement (it was two, with `advanceGroup`, in an interactive transaction). Its parts see
-   * the rows as they were before it, so the head is found among the group's messages with the
-   * settled one's new status put in. The settled message is never claimed again by the same
-   * statement (a retry waits for its time).
+   * the rows as they were before it, so the head is the first of: the group's first other open
+   * message (one index probe, however many finished messages the group keeps), and the settled
+   * message itself when its new status keeps it open (a retry, or DEAD that halts). The settled
+   * message is never claimed again by the same statement (a retry waits for its time).
    */
   async complete(claim: ClaimedDelivery, outcome: AttemptOutcome, options: CompleteOptions): Promise<ClaimedDelivery | null> {
     const status = outcome.succeeded ? 'DONE' : outcome.dead ? 'DEAD' : 'PENDING';
@@ -104,17 +105,18 @@ export class CallbackDispatchRepository {
            processed_status = $11::callback_processed_status,
            next_attempt_at = CASE WHEN $10 = 'PENDING' THEN now() + $12::int * interval '1 millisecond' ELSE next_attempt_at END
          WHERE id = $2 AND EXISTS (SELECT 1 FROM grp WHERE claim_id = $9)
-         RETURNING id, status, next_attempt_at
+         RETURNING id, seq, status, on_dead, next_attempt_at
        ), head AS (
          SELECT v.id, v.status, v.next_attempt_at FROM (
-           SELECT m.id, m.seq, m.on_dead,
-                  COALESCE(s.status, m.status) AS status,
-                  COALESCE(s.next_attempt_at, m.next_attempt_at) AS next_attempt_at
-             FROM callback_messages m LEFT JOIN settled s ON s.id = m.id
-            WHERE m.group_id = $1
+           (SELECT m.id, m.seq, m.status, m.next_attempt_at FROM callback_messages m
+             WHERE m.group_id = $1 AND m.id <> $2
+               AND (m.status IN ('PENDING', 'PROCESSING') OR (m.status = 'DEAD' AND m.on_dead = 'HALT'))
+             ORDER BY m.seq LIMIT 1)
+           UNION ALL
+           SELECT s.id, s.seq, s.status, s.next_attempt_at FROM settled s
+            WHERE s.status = 'PENDING' OR (s.status = 'DEAD' AND s.on_dead = 'HALT')
          ) v
          WHERE EXISTS (SELECT 1 FROM settled)
-           AND (v.status IN ('PENDING', 'PROCESSING') OR (v.status = 'DEAD' AND v.on_dead = 'HALT'))
          ORDER BY v.seq LIMIT 1
        ), ${claimOrScheduleHead({ groupId: '$1', claimId: '$13', leaseMs: '$14', claimableIf: 'm.id <> $2', movedIf: 'EXISTS (SELECT 1 FROM settled)' })}
        SELECT * FROM claimed`,
