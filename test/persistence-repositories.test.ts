@@ -424,3 +424,29 @@ describe.each(TARGET_KINDS)('persistence repositories on %s', (kind) => {
     });
   });
 });
+
+describe('statements on PostgreSQL', () => {
+  let target: Target;
+  let db: Database;
+
+  beforeAll(async () => {
+    target = await createTarget('postgres');
+    db = await openDatabase(target.options);
+  });
+
+  afterAll(async () => {
+    await db?.close();
+    await target?.dispose();
+  });
+
+  it('are prepared once per connection from their second run on (a named statement, not planned again)', async () => {
+    // The statement looks for itself among the connection's prepared statements.
+    const probe = () =>
+      db.prisma.$queryRawUnsafe<{ n: bigint }[]>(
+        `SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE '%' || $1 || '%' /* prepared-probe */`,
+        'prepared-probe',
+      );
+    expect(Number((await probe())[0].n)).toBe(0);
+    for (let run = 0; run < 5; run++) expect(Number((await probe())[0].n)).toBe(1);
+  });
+});

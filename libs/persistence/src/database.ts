@@ -8,6 +8,7 @@ import { PrismaClient } from './generated/prisma/client.js';
 import { defaultMigrationsDir, readMigrationFiles } from './migrations/migration-files.js';
 import { applyMigrations } from './migrations/migration-runner.js';
 import { pgliteSession, pgSession } from './migrations/sql-session.js';
+import { statementNamer } from './statement-names.js';
 
 export interface Database {
   prisma: PrismaClient;
@@ -60,7 +61,11 @@ async function openPostgres(databaseUrl: string, migrations: Migrations): Promis
   // process. The query in hand fails on its own and the pool replaces the client, so listening is
   // all that is needed here.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  const adapter = new PrismaPg(pool, {
+    disposeExternalPool: true,
+    // pg sends a statement the generator leaves unnamed as before; Prisma's type says string only.
+    statementNameGenerator: statementNamer() as (query: { sql: string }) => string,
+  });
   const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   return {
     prisma,
