@@ -35,6 +35,38 @@ export interface CompleteOptions {
   chain: boolean;
 }
 
+/** `complete`'s statement, built once: the same string on every run, which PostgreSQL keeps prepared. */
+const COMPLETE_SQL = `WITH grp AS (
+     SELECT claim_id FROM callback_groups WHERE group_id = $1 FOR UPDATE
+   ), attempt AS (
+     INSERT INTO callback_attempts (message_pk, attempt, started_at, duration_ms, status_code, error, succeeded)
+     SELECT id, $3, $4::timestamptz, $5, $6, $7, $8 FROM callback_messages WHERE id = $2
+   ), settled AS (
+     UPDATE callback_messages SET
+       status = $10::callback_status,
+       attempts = $3,
+       last_status_code = $6,
+       last_error = $7,
+       processed_at = CASE WHEN $10 = 'PENDING' THEN NULL ELSE now() END,
+       processed_status = $11::callback_processed_status,
+       next_attempt_at = CASE WHEN $10 = 'PENDING' THEN now() + $12::int * interval '1 millisecond' ELSE next_attempt_at END
+     WHERE id = $2 AND EXISTS (SELECT 1 FROM grp WHERE claim_id = $9)
+     RETURNING id, seq, status, on_dead, next_attempt_at
+   ), head AS (
+     SELECT v.id, v.status, v.next_attempt_at FROM (
+       (SELECT m.id, m.seq, m.status, m.next_attempt_at FROM callback_messages m
+         WHERE m.group_id = $1 AND m.id <> $2
+           AND (m.status IN ('PENDING', 'PROCESSING') OR (m.status = 'DEAD' AND m.on_dead = 'HALT'))
+         ORDER BY m.seq LIMIT 1)
+       UNION ALL
+       SELECT s.id, s.seq, s.status, s.next_attempt_at FROM settled s
+        WHERE s.status = 'PENDING' OR (s.status = 'DEAD' AND s.on_dead = 'HALT')
+     ) v
+     WHERE EXISTS (SELECT 1 FROM settled)
+     ORDER BY v.seq LIMIT 1
+   ), ${claimOrScheduleHead({ groupId: '$1', claimId: '$13', leaseMs: '$14', claimableIf: 'm.id <> $2', movedIf: 'EXISTS (SELECT 1 FROM settled)' })}
+   SELECT * FROM claimed`;
+
 /**
  * The dispatcher's side of `callback_messages` and `callback_groups`. A group row is claimed with
  * `FOR UPDATE SKIP LOCKED`, and the claim is a lease written into the row (`claim_id`, and
@@ -90,36 +122,7 @@ export class CallbackDispatchRepository {
     const processedStatus = outcome.succeeded ? 'SUCCEEDED' : outcome.dead ? 'FAILED' : null;
     const nextClaimId = options.chain ? randomUUID() : null;
     const [next] = await this.db.prisma.$queryRawUnsafe<Record<string, unknown>[]>(
-      `WITH grp AS (
-         SELECT claim_id FROM callback_groups WHERE group_id = $1 FOR UPDATE
-       ), attempt AS (
-         INSERT INTO callback_attempts (message_pk, attempt, started_at, duration_ms, status_code, error, succeeded)
-         SELECT id, $3, $4::timestamptz, $5, $6, $7, $8 FROM callback_messages WHERE id = $2
-       ), settled AS (
-         UPDATE callback_messages SET
-           status = $10::callback_status,
-           attempts = $3,
-           last_status_code = $6,
-           last_error = $7,
-           processed_at = CASE WHEN $10 = 'PENDING' THEN NULL ELSE now() END,
-           processed_status = $11::callback_processed_status,
-           next_attempt_at = CASE WHEN $10 = 'PENDING' THEN now() + $12::int * interval '1 millisecond' ELSE next_attempt_at END
-         WHERE id = $2 AND EXISTS (SELECT 1 FROM grp WHERE claim_id = $9)
-         RETURNING id, seq, status, on_dead, next_attempt_at
-       ), head AS (
-         SELECT v.id, v.status, v.next_attempt_at FROM (
-           (SELECT m.id, m.seq, m.status, m.next_attempt_at FROM callback_messages m
-             WHERE m.group_id = $1 AND m.id <> $2
-               AND (m.status IN ('PENDING', 'PROCESSING') OR (m.status = 'DEAD' AND m.on_dead = 'HALT'))
-             ORDER BY m.seq LIMIT 1)
-           UNION ALL
-           SELECT s.id, s.seq, s.status, s.next_attempt_at FROM settled s
-            WHERE s.status = 'PENDING' OR (s.status = 'DEAD' AND s.on_dead = 'HALT')
-         ) v
-         WHERE EXISTS (SELECT 1 FROM settled)
-         ORDER BY v.seq LIMIT 1
-       ), ${claimOrScheduleHead({ groupId: '$1', claimId: '$13', leaseMs: '$14', claimableIf: 'm.id <> $2', movedIf: 'EXISTS (SELECT 1 FROM settled)' })}
-       SELECT * FROM claimed`,
+      COMPLETE_SQL,
       claim.groupId,
       claim.pk,
       claim.attempt,
