@@ -683,6 +683,7 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
       const eventId = await newEvent({ limitCnt: 1 });
       await enterOk({ eventId, id: 'in' });
       await enterOk({ eventId, id: 'out' });
+      expect((await foyer.http.get('/v1/no-such-route')).status).toBe(404);
       const metrics = await foyer.http.get('/metrics');
       expect(metrics.status).toBe(200);
       expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -693,6 +694,12 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
       expect(metrics.text).toContain(`foyer_enters_total{event="${eventId}",outcome="WAIT"} 1`);
       expect(metrics.text).toContain(`foyer_queue_waiting{event="${eventId}"} 1`);
       expect(metrics.text).toContain(`foyer_queue_active{event="${eventId}"} 1`);
+      // Request durations carry the route's path, or `unmatched` when no route matched.
+      const durations = (route: string, status: number) =>
+        Number(new RegExp(`^foyer_http_request_duration_seconds_count\\{method="[A-Z]+",route="${route}",status="${status}"\\} (\\d+)$`, 'm').exec(metrics.text)?.[1] ?? 0);
+      expect(durations('/v1/queue/enter', 200)).toBeGreaterThanOrEqual(2);
+      expect(durations('/v1/admin/events', 201)).toBeGreaterThanOrEqual(1);
+      expect(durations('unmatched', 404)).toBeGreaterThanOrEqual(1);
       // Every sample line is `name{labels} value`.
       for (const line of metrics.text.split('\n').filter((l) => l && !l.startsWith('#'))) {
         expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? (-?[0-9.e+-]+|NaN|[+-]Inf)$/);
