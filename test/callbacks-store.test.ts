@@ -115,6 +115,43 @@ describe('callback store on postgres', () => {
     expect(wait).toBeGreaterThan(50_000);
   });
 
+  it('claims only due heads, and schedules every other group it found due for its head', async () => {
+    const [due, idle, later, halted] = ['due', 'idle', 'later', 'halted'].map(unique);
+    await messages.accept(message(due, 1));
+    // idle: its only message delivered. later: its head failed and waits a minute. halted: dead, HALT.
+    await messages.accept(message(idle, 1));
+    await messages.accept(message(later, 1));
+    await messages.accept({ ...message(halted, 1), onDead: 'HALT' });
+    const setUp = await dispatcherA.claim(10, LEASE_MS);
+    expect(setUp.map((c) => c.groupId).sort()).toEqual([due, idle, later, halted].sort());
+    const failed = (dead: boolean): AttemptOutcome => ({ succeeded: false, statusCode: 500, error: 'HTTP 500', startedAt: new Date(), durationMs: 1, dead, retryDelayMs: 60_000 });
+    for (const claim of setUp) {
+      if (claim.groupId === due) continue;
+      const outcome = claim.groupId === idle ? succeeded() : failed(claim.groupId === halted);
+      await dispatcherA.complete(claim, outcome, { leaseMs: LEASE_MS, chain: false });
+    }
+    // Every group looks due again (as after a crash, or a clock moved by hand); `due` has a new head.
+    await dispatcherA.complete(setUp.find((c) => c.groupId === due)!, succeeded(), { leaseMs: LEASE_MS, chain: false });
+    await messages.accept(message(due, 2));
+    await dbA.prisma.$executeRawUnsafe(`UPDATE callback_groups SET ready_at = now() - interval '1 second' WHERE group_id = ANY($1::text[])`, [due, idle, later, halted]);
+
+    const claimed = await dispatcherB.claim(10, LEASE_MS);
+    expect(claimed.map((c) => c.messageId)).toEqual([`${due}-2`]);
+    const rows = await dbA.prisma.$queryRawUnsafe<{ group_id: string; claim_id: string | null; ready_in_ms: number | null; halted: boolean }[]>(
+      `SELECT group_id, claim_id, halted, (EXTRACT(EPOCH FROM ready_at - now()) * 1000)::float8 AS ready_in_ms
+         FROM callback_groups WHERE group_id = ANY($1::text[])`,
+      [due, idle, later, halted],
+    );
+    const row = (groupId: string) => rows.find((r) => r.group_id === groupId)!;
+    expect(row(due)).toMatchObject({ claim_id: claimed[0].claimId, halted: false });
+    expect(row(due).ready_in_ms).toBeGreaterThan(LEASE_MS - 10_000);
+    expect(row(idle)).toMatchObject({ claim_id: null, ready_in_ms: null, halted: false });
+    expect(row(later)).toMatchObject({ claim_id: null, halted: false });
+    expect(row(later).ready_in_ms).toBeGreaterThan(50_000);
+    expect(row(halted)).toMatchObject({ claim_id: null, ready_in_ms: null, halted: true });
+    expect(await dispatcherA.claim(10, LEASE_MS)).toEqual([]);
+  });
+
   it('removes finished messages after retention, never pending or dead ones, then their empty groups', async () => {
     const groupId = unique('retention');
     for (const n of [1, 2, 3, 4]) await messages.accept(message(groupId, n));

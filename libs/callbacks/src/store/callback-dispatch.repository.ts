@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@foyer/persistence';
 import type { OnDead } from '../message/callback-message.js';
-import { claimOrScheduleHead, groupHeads, leaseHeads, releaseGroups, scheduleFor, type GroupHead } from './group-state.js';
+import { claimOrScheduleHeads, OPEN_MESSAGE } from './group-state.js';
 
 /** A message a dispatcher holds the lease of: deliver it, then `complete`. */
 export interface ClaimedDelivery {
@@ -52,19 +52,40 @@ const COMPLETE_SQL = `WITH grp AS (
        next_attempt_at = CASE WHEN $10 = 'PENDING' THEN now() + $12::int * interval '1 millisecond' ELSE next_attempt_at END
      WHERE id = $2 AND EXISTS (SELECT 1 FROM grp WHERE claim_id = $9)
      RETURNING id, seq, status, on_dead, next_attempt_at
+   ), moving AS (
+     SELECT $1::text AS group_id WHERE EXISTS (SELECT 1 FROM settled)
    ), head AS (
-     SELECT v.id, v.status, v.next_attempt_at FROM (
+     SELECT $1::text AS group_id, v.id, v.status, v.next_attempt_at FROM (
        (SELECT m.id, m.seq, m.status, m.next_attempt_at FROM callback_messages m
-         WHERE m.group_id = $1 AND m.id <> $2
-           AND (m.status IN ('PENDING', 'PROCESSING') OR (m.status = 'DEAD' AND m.on_dead = 'HALT'))
+         WHERE m.group_id = $1 AND m.id <> $2 AND ${OPEN_MESSAGE}
          ORDER BY m.seq LIMIT 1)
        UNION ALL
-       SELECT s.id, s.seq, s.status, s.next_attempt_at FROM settled s
-        WHERE s.status = 'PENDING' OR (s.status = 'DEAD' AND s.on_dead = 'HALT')
+       SELECT m.id, m.seq, m.status, m.next_attempt_at FROM settled m WHERE ${OPEN_MESSAGE}
      ) v
      WHERE EXISTS (SELECT 1 FROM settled)
      ORDER BY v.seq LIMIT 1
-   ), ${claimOrScheduleHead({ groupId: '$1', claimId: '$13', leaseMs: '$14', claimableIf: 'm.id <> $2', movedIf: 'EXISTS (SELECT 1 FROM settled)' })}
+   ), ${claimOrScheduleHeads({ claimId: '$13', leaseMs: '$14', claimableIf: 'm.id <> $2' })}
+   SELECT * FROM claimed`;
+
+/**
+ * `claim`'s statement: locks up to $1 due groups that no one else has locked, finds each one's
+ * head (one index probe per group), claims the heads that are due under $2 with a lease of $3 ms,
+ * and schedules the rest for their heads (a retry's time, halted, or idle).
+ */
+const CLAIM_SQL = `WITH moving AS (
+     SELECT group_id FROM callback_groups
+      WHERE ready_at <= now()
+      ORDER BY ready_at
+      LIMIT $1
+      FOR UPDATE SKIP LOCKED
+   ), head AS (
+     SELECT mv.group_id, h.id, h.status, h.next_attempt_at FROM moving mv
+      CROSS JOIN LATERAL (
+        SELECT m.id, m.status, m.next_attempt_at FROM callback_messages m
+         WHERE m.group_id = mv.group_id AND ${OPEN_MESSAGE}
+         ORDER BY m.seq LIMIT 1
+      ) h
+   ), ${claimOrScheduleHeads({ claimId: '$2', leaseMs: '$3' })}
    SELECT * FROM claimed`;
 
 /**
@@ -78,31 +99,11 @@ export class CallbackDispatchRepository {
   constructor(private readonly db: Database) {}
 
   /** Claims the heads of up to `max` groups that are due. */
-  claim(max: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    if (max <= 0) return Promise.resolve([]);
-    return this.db.prisma.$transaction(async (tx) => {
-      const due = await tx.$queryRawUnsafe<{ groupId: string }[]>(
-        `SELECT group_id AS "groupId" FROM callback_groups
-          WHERE ready_at <= now()
-          ORDER BY ready_at
-          LIMIT $1
-          FOR UPDATE SKIP LOCKED`,
-        max,
-      );
-      if (due.length === 0) return [];
-      const groupIds = due.map((row) => row.groupId);
-      const heads = await groupHeads(tx, groupIds);
-      const claimable = [...heads.values()].filter(isDeliverable);
-      // Groups that turned out to have nothing due (idle, halted, or waiting for a retry).
-      const idle = groupIds.filter((groupId) => !claimable.some((head) => head.groupId === groupId));
-      await releaseGroups(
-        tx,
-        idle.map((groupId) => scheduleFor(groupId, heads.get(groupId))),
-      );
-      const claimId = randomUUID();
-      const rows = await leaseHeads(tx, claimable, claimId, leaseMs);
-      return rows.map((row) => toDelivery(row, claimId));
-    });
+  async claim(max: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    if (max <= 0) return [];
+    const claimId = randomUUID();
+    const rows = await this.db.prisma.$queryRawUnsafe<Record<string, unknown>[]>(CLAIM_SQL, max, claimId, leaseMs);
+    return rows.map((row) => toDelivery(row, claimId));
   }
 
   /**
@@ -111,7 +112,7 @@ export class CallbackDispatchRepository {
    * Returns that next delivery, or null. A dispatcher whose lease ran out (another one may hold
    * the group now) only records the attempt.
    *
-   * One statement (it was two, with `advanceGroup`, in an interactive transaction). Its parts see
+   * One statement, sharing `claimOrScheduleHeads` with `claim`. Its parts see
    * the rows as they were before it, so the head is the first of: the group's first other open
    * message (one index probe, however many finished messages the group keeps), and the settled
    * message itself when its new status keeps it open (a retry, or DEAD that halts). The settled
@@ -202,6 +203,3 @@ function toDelivery(row: Record<string, unknown>, claimId: string): ClaimedDeliv
   };
 }
 
-function isDeliverable(head: GroupHead): boolean {
-  return head.status !== 'DEAD' && head.due;
-}
