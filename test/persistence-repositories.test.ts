@@ -7,7 +7,7 @@ import {
   PrismaJournalRepository,
   type Database,
 } from '@foyer/persistence';
-import { createTarget, TARGET_KINDS, type Target } from './persistence-targets.js';
+import { createTarget, databaseForSuite, TARGET_KINDS, type Target } from './persistence-targets.js';
 import { eventually } from './support/services.js';
 
 // Creating a PGlite database (initdb in WebAssembly) takes seconds on a busy machine.
@@ -426,23 +426,12 @@ describe.each(TARGET_KINDS)('persistence repositories on %s', (kind) => {
 });
 
 describe('statements on PostgreSQL', () => {
-  let target: Target;
-  let db: Database;
-
-  beforeAll(async () => {
-    target = await createTarget('postgres');
-    db = await openDatabase(target.options);
-  });
-
-  afterAll(async () => {
-    await db?.close();
-    await target?.dispose();
-  });
+  const suite = databaseForSuite('postgres');
 
   it('are prepared once per connection from their second run on (a named statement, not planned again)', async () => {
     // The statement looks for itself among the connection's prepared statements.
     const probe = () =>
-      db.prisma.$queryRawUnsafe<{ n: bigint }[]>(
+      suite.db.prisma.$queryRawUnsafe<{ n: bigint }[]>(
         `SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE '%' || $1 || '%' /* prepared-probe */`,
         'prepared-probe',
       );

@@ -1,4 +1,5 @@
-import type { OpenDatabaseOptions } from '@foyer/persistence';
+import { afterAll, beforeAll } from '@jest/globals';
+import { openDatabase, type Database, type OpenDatabaseOptions } from '@foyer/persistence';
 import { createTempDir, createTestDatabase } from './support/services.js';
 
 export type TargetKind = 'postgres' | 'pglite';
@@ -26,4 +27,18 @@ export async function createTarget(kind: TargetKind): Promise<Target> {
       dataDir.remove();
     },
   };
+}
+
+/** A database opened on a fresh target for the enclosing `describe`, closed and removed after it. */
+export function databaseForSuite(kind: TargetKind): { readonly db: Database; readonly target: Target } {
+  const suite = {} as { db: Database; target: Target };
+  beforeAll(async () => {
+    suite.target = await createTarget(kind);
+    suite.db = await openDatabase(suite.target.options);
+  });
+  afterAll(async () => {
+    await suite.db?.close();
+    await suite.target?.dispose();
+  });
+  return suite;
 }

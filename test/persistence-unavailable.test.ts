@@ -1,8 +1,8 @@
 import { jest } from '@jest/globals';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { isDatabaseUnavailable, openDatabase, PrismaClient, type Database } from '@foyer/persistence';
-import { createTarget, type Target } from './persistence-targets.js';
+import { isDatabaseUnavailable, openDatabase, PrismaClient } from '@foyer/persistence';
+import { createTarget, databaseForSuite } from './persistence-targets.js';
 import { eventually } from './support/services.js';
 
 // Creating a PGlite database (initdb in WebAssembly) takes seconds on a busy machine.
@@ -20,21 +20,10 @@ const failure = (promise: Promise<unknown>): Promise<unknown> =>
   );
 
 describe('isDatabaseUnavailable', () => {
-  let target: Target;
-  let db: Database;
-
-  beforeAll(async () => {
-    target = await createTarget('postgres');
-    db = await openDatabase(target.options);
-  });
-
-  afterAll(async () => {
-    await db?.close();
-    await target?.dispose();
-  });
+  const suite = databaseForSuite('postgres');
 
   it('is true when PostgreSQL refuses the connection at start', async () => {
-    const err = await failure(openDatabase({ databaseUrl: UNREACHABLE_URL, dataDir: target.options.dataDir }));
+    const err = await failure(openDatabase({ databaseUrl: UNREACHABLE_URL, dataDir: suite.target.options.dataDir }));
     expect(isDatabaseUnavailable(err)).toBe(true);
   });
 
@@ -49,8 +38,8 @@ describe('isDatabaseUnavailable', () => {
   });
 
   it('is true when the server ends the connection under a running query', async () => {
-    const query = failure(db.prisma.$executeRawUnsafe(`SELECT pg_sleep(30) /* foyer-terminate-me */`));
-    const admin = new pg.Client({ connectionString: target.options.databaseUrl! });
+    const query = failure(suite.db.prisma.$executeRawUnsafe(`SELECT pg_sleep(30) /* foyer-terminate-me */`));
+    const admin = new pg.Client({ connectionString: suite.target.options.databaseUrl! });
     await admin.connect();
     try {
       await eventually(
@@ -69,7 +58,7 @@ describe('isDatabaseUnavailable', () => {
     }
     expect(isDatabaseUnavailable(await query)).toBe(true);
     // The pool replaces the lost connection.
-    await eventually(() => db.ping().then(() => true), 15_000, 'the database to answer again');
+    await eventually(() => suite.db.ping().then(() => true), 15_000, 'the database to answer again');
   });
 
   it('is true for a closed embedded database', async () => {
@@ -97,11 +86,11 @@ describe('isDatabaseUnavailable', () => {
       createdAt: new Date(),
       updatedAt: new Date(),
     };
-    await db.prisma.event.create({ data: row });
-    const duplicate = await failure(db.prisma.event.create({ data: row }));
+    await suite.db.prisma.event.create({ data: row });
+    const duplicate = await failure(suite.db.prisma.event.create({ data: row }));
     expect(duplicate).toMatchObject({ code: 'P2002' });
     expect(isDatabaseUnavailable(duplicate)).toBe(false);
-    expect(isDatabaseUnavailable(await failure(db.prisma.$executeRawUnsafe('SELEC 1')))).toBe(false);
+    expect(isDatabaseUnavailable(await failure(suite.db.prisma.$executeRawUnsafe('SELEC 1')))).toBe(false);
     expect(isDatabaseUnavailable(new Error('something else'))).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);
     expect(isDatabaseUnavailable('ECONNREFUSED')).toBe(false);
