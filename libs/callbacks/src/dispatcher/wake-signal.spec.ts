@@ -12,7 +12,11 @@ describe('WakeSignal', () => {
     const signal = new WakeSignal();
     signal.notify();
     await signal.wait(60_000);
-    const second = await Promise.race([signal.wait(20).then(() => 'timeout'), new Promise((r) => setTimeout(() => r('stuck'), 5_000))]);
+    // The guard's timer is cleared after the race: left running, it kept jest alive after the suite.
+    let guard: NodeJS.Timeout | undefined;
+    const stuck = new Promise((resolve) => (guard = setTimeout(() => resolve('stuck'), 5_000)));
+    const second = await Promise.race([signal.wait(20).then(() => 'timeout'), stuck]);
+    clearTimeout(guard);
     expect(second).toBe('timeout');
   });
 });
