@@ -13,6 +13,8 @@ export interface BenchContext {
   /** The API under test: one process, `FOYER_ROLES=api`. */
   api: BenchProcess;
   floor: BenchProcess;
+  /** The floor with Foyer's write gathering (`FLOOR_COALESCE=1`): measured beside the headline poll. */
+  coalescingFloor: BenchProcess;
   admin: FoyerAdmin;
   log(line: string): void;
   /** A path in the run's temporary directory. */

@@ -10,7 +10,10 @@
  *
  * The status route reads eventId and id from the ticket's payload without checking its MAC.
  * Scripts are run the way Foyer runs its own (`evalScript`: EVALSHA on one prebuilt argument
- * list), so the client's cost per call is the same on both sides.
+ * list), so the client's cost per call is the same on both sides. As a bare route does, it writes
+ * each command to the socket when it is issued (`coalesceWrites: false`): gathering the commands
+ * of a turn into one write is Foyer's work (`CoalescingRedis`), and the runner measures a floor
+ * that does it too, for comparison (`FLOOR_COALESCE=1`).
  * Started by the runner as its own process (processes.ts), like the API it is compared with.
  */
 import Fastify from 'fastify';
@@ -32,7 +35,12 @@ return { seq, redis.call('ZRANK', KEYS[2], ARGV[1]) }`);
 
 async function main(): Promise<void> {
   const keys = new QueueKeys(process.env.REDIS_KEY_PREFIX ?? 'foyer:');
-  const redis = createRedis({ url: process.env.REDIS_URL, profile: 'api', name: 'foyer-bench-floor' });
+  const redis = createRedis({
+    url: process.env.REDIS_URL,
+    profile: 'api',
+    name: 'foyer-bench-floor',
+    coalesceWrites: process.env.FLOOR_COALESCE === '1',
+  });
   await whenReady(redis);
 
   const app = Fastify({ logger: false });

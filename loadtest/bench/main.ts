@@ -61,13 +61,16 @@ async function main(): Promise<number> {
     log(`${machine.cores} × ${machine.cpuModel}, Node ${machine.node}, Redis ${machine.redis}, ${machine.database}; key prefix ${backing.keyPrefix}`);
 
     const api = track(await startApi({ name: 'api', env: { ...backing.env, FOYER_ROLES: 'api' } }));
-    const floor = track(await startFloor({ name: 'floor', env: { REDIS_URL: backing.redisUrl, REDIS_KEY_PREFIX: backing.keyPrefix } }));
+    const floorEnv = { REDIS_URL: backing.redisUrl, REDIS_KEY_PREFIX: backing.keyPrefix };
+    const floor = track(await startFloor({ name: 'floor', env: floorEnv }));
+    const coalescingFloor = track(await startFloor({ name: 'floor (coalescing)', env: { ...floorEnv, FLOOR_COALESCE: '1' } }));
     const ctx: BenchContext = {
       plan,
       backing,
       load,
       api,
       floor,
+      coalescingFloor,
       admin: new FoyerAdmin(api.url, backing.adminApiKey),
       log,
       file: fileIn(backing),
@@ -121,6 +124,7 @@ async function main(): Promise<number> {
             ticketsFile: ticketsOf(queue),
             rounds: headline ? plan.headlineRounds : plan.rounds,
             seconds: headline ? plan.headlineRoundSeconds : plan.roundSeconds,
+            withCoalescingFloor: headline,
           }),
         );
       }, 'poll');

@@ -1,8 +1,10 @@
 import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis';
+import { CoalescingRedis } from './coalescing-redis.js';
 
 /**
  * - `api`: fails fast. Commands are refused while disconnected instead of queueing, and a request
- *   gives up after one retry, so a request answers 503 STORE_UNAVAILABLE rather than hang.
+ *   gives up after one retry, so a request answers 503 STORE_UNAVAILABLE rather than hang. The
+ *   commands of one event-loop turn share one write (`CoalescingRedis`; not on a Cluster).
  * - `worker`: waits out outages. Commands queue until Redis is back and are retried without limit,
  *   so a scheduler tick or a forwarder pass resumes where it was.
  */
@@ -16,9 +18,14 @@ export interface RedisConnectionOptions {
   profile: RedisProfile;
   /** Shown in `CLIENT LIST`, to tell the processes apart. */
   name?: string;
+  /**
+   * Whether the commands of one event-loop turn share one write (`CoalescingRedis`). By default
+   * with the `api` profile, on a single Redis.
+   */
+  coalesceWrites?: boolean;
 }
 
-const PROFILES: Record<RedisProfile, RedisOptions> = {
+const PROFILES: Record<RedisProfile, Omit<RedisOptions, 'replyMapping'>> = {
   api: {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -36,7 +43,8 @@ const PROFILES: Record<RedisProfile, RedisOptions> = {
 };
 
 export function createRedis(options: RedisConnectionOptions): Redis | Cluster {
-  const redisOptions: RedisOptions = {
+  // Replies as ioredis's default (`legacy`) maps them: what the stores decode.
+  const redisOptions: RedisOptions & { replyMapping?: 'legacy' } = {
     ...PROFILES[options.profile],
     ...(options.name ? { connectionName: options.name } : {}),
   };
@@ -49,7 +57,8 @@ export function createRedis(options: RedisConnectionOptions): Redis | Cluster {
     });
   }
   if (!options.url) throw new Error('createRedis needs a url or cluster nodes');
-  return new Redis(options.url, redisOptions);
+  const coalesce = options.coalesceWrites ?? options.profile === 'api';
+  return coalesce ? new CoalescingRedis(options.url, redisOptions) : new Redis(options.url, redisOptions);
 }
 
 /**
