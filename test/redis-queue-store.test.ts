@@ -10,8 +10,10 @@ import { Redis, type Cluster } from 'ioredis';
 import type { EnterResult, QueueConfig } from '@foyer/domain';
 import { createRedis, isRedisUnavailable, whenReady } from '../libs/queue-store/src/redis/redis-connection.js';
 import { RedisQueueStore } from '../libs/queue-store/src/redis/redis-queue.store.js';
+import { RATE_COPY_MS } from '../libs/queue-store/src/redis/rate-copies.js';
 import { QueueKeys } from '../libs/queue-store/src/redis/queue-keys.js';
 import { describeQueueStoreContract, type StoreHarness } from './queue-store.contract.js';
+import { eventually } from './support/services.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/0';
 
@@ -118,6 +120,30 @@ describe('RedisQueueStore on Redis', () => {
     expect(stats.admittedTotal).toBe(50);
     expect(stats.waiting).toBe(600 + 200 - 50);
   }, 30_000);
+
+  it("a waiter's poll on one replica reports the rate another replica stored, within RATE_COPY_MS", async () => {
+    const [api, scheduler] = [replica(), replica()];
+    await scheduler.configure(config({ limitCnt: 1 }));
+    const first = await api.enter(eventId, 'first');
+    const waiter = await api.enter(eventId, 'waiter');
+    if (first.outcome !== 'PLACED' || waiter.outcome !== 'PLACED') throw new Error('expected places');
+    expect(await api.poll(waiter.state.place)).toMatchObject({ state: { status: 'WAIT', rank: 1, measuredRate: null } });
+
+    await api.exit(first.state.place); // admits the waiter into the freed slot: an admission for the rate
+    const second = await api.enter(eventId, 'second');
+    if (second.outcome !== 'PLACED') throw new Error('expected a place');
+    const rate = await scheduler.refreshRate(eventId);
+    expect(rate).toBeGreaterThan(0);
+
+    // The api replica's copy (read at its first poll) is at most RATE_COPY_MS old: then it reads again.
+    const polled = await eventually(async () => {
+      await sleep(50);
+      const result = await api.poll(second.state.place);
+      return result.outcome === 'STATE' && result.state.status === 'WAIT' && result.state.measuredRate !== null && result;
+    }, RATE_COPY_MS + 5_000, 'the stored rate in a poll');
+    expect(polled.state).toMatchObject({ status: 'WAIT', rank: 1 });
+    expect((polled.state as { measuredRate: number }).measuredRate).toBeCloseTo(rate!, 6);
+  });
 
   it('keeps nothing per waiting user but its wait and seen entries', async () => {
     const store = new RedisQueueStore(redis, { keyPrefix: prefix });

@@ -19,7 +19,8 @@ import {
   type VerifyResult,
 } from '@foyer/domain';
 import { QueueKeys } from './queue-keys.js';
-import { decodeHeartbeat, decodeReply } from './script-replies.js';
+import { RateCopies } from './rate-copies.js';
+import { decodeHeartbeat, decodeReply, parseRate } from './script-replies.js';
 import { SCRIPT_KEYS, runScript, type EventScriptName, type ScriptArg } from './scripts.js';
 
 /** An exit admits into its freed slot in the same step; this bounds the heads one exit may pop. */
@@ -37,12 +38,14 @@ export interface RedisQueueStoreOptions {
  */
 export class RedisQueueStore implements QueueStore {
   private readonly keys: QueueKeys;
+  private readonly rates: RateCopies;
 
   constructor(
     private readonly redis: Redis | Cluster,
     options: RedisQueueStoreOptions,
   ) {
     this.keys = new QueueKeys(options.keyPrefix);
+    this.rates = new RateCopies(async (eventId) => parseRate(await this.redis.hget(this.keys.eventKey(eventId, 'stats'), 'rate')));
   }
 
   async configure(config: QueueConfig): Promise<void> {
@@ -69,13 +72,20 @@ export class RedisQueueStore implements QueueStore {
   }
 
   /**
-   * A waiter's poll (nearly every poll) takes the heartbeat script, with 4 keys instead of 9;
-   * any other place (admitted, lapsed, gone) is answered by the full poll script after it.
+   * A waiter's poll (nearly every poll) takes the heartbeat script, with 3 keys instead of 9 and
+   * an integer for an answer, and the rate from this process's copy (`RateCopies`); any other
+   * place (admitted, lapsed, gone) is answered by the full poll script after it.
    */
   async poll(place: Place): Promise<PollResult> {
     const args = [place.id, place.seq, place.epoch];
-    const waiting = decodeHeartbeat(await this.run('heartbeat', place.eventId, args), place);
-    return waiting ?? decodeReply('poll', await this.run('poll', place.eventId, args), place);
+    const heartbeat = decodeHeartbeat(await this.run('heartbeat', place.eventId, args));
+    if (heartbeat > 0) {
+      const rate = this.rates.get(place.eventId);
+      const measuredRate = rate instanceof Promise ? await rate : rate;
+      return { outcome: 'STATE', state: { status: 'WAIT', place, rank: heartbeat, measuredRate } };
+    }
+    if (heartbeat < 0) return { outcome: 'TOO_FREQUENT', retryAfterMs: -heartbeat };
+    return decodeReply('poll', await this.run('poll', place.eventId, args), place);
   }
 
   async saveSuccessToken(place: Place, successToken: string): Promise<string | null> {
@@ -112,6 +122,7 @@ export class RedisQueueStore implements QueueStore {
     const rate = measuredAdmissionRate(buckets, now);
     const stale = staleRateBuckets(buckets.keys(), now);
     await this.run('set-rate', eventId, [rate === null ? '' : String(rate), ...stale]);
+    this.rates.set(eventId, rate);
     return rate;
   }
 
@@ -124,6 +135,7 @@ export class RedisQueueStore implements QueueStore {
 
   async dropEvent(eventId: string): Promise<void> {
     await this.run('drop', eventId, []);
+    this.rates.forget(eventId);
   }
 
   async readJournal(eventId: string, max: number): Promise<QueueJournalEntry[]> {

@@ -28,7 +28,6 @@ export const REPLY = {
   ENDED_BY_CLOCK: 7,
   NO_SESSION: 8,
   VALID: 9,
-  NOT_WAITING: 10,
   WAIT: 20,
   ENTER: 21,
   BLOCK: 22,
@@ -83,21 +82,12 @@ export function decodeReply(
 }
 
 /**
- * The heartbeat script's answer for `place`: the poll's result when the place is waiting (WAIT or
- * TOO_FREQUENT), or `null` (NOT_WAITING) when the full poll script must answer.
+ * The heartbeat script's answer, one integer: the rank (>= 1) of a waiter whose heartbeat was
+ * taken, minus the retry-after ms (< 0) of a refused one, or 0 when the full poll script must answer.
  */
-export function decodeHeartbeat(reply: unknown, place: Place): PollResult | null {
-  if (!Array.isArray(reply) || typeof reply[0] !== 'number') throw unexpected('heartbeat', reply);
-  const r = reply as Reply;
-  switch (r[0]) {
-    case REPLY.WAIT:
-      return { outcome: 'STATE', state: { status: 'WAIT', place, rank: Number(r[1]), measuredRate: parseRate(r[2]) } };
-    case REPLY.TOO_FREQUENT:
-      return { outcome: 'TOO_FREQUENT', retryAfterMs: Number(r[1]) };
-    case REPLY.NOT_WAITING:
-      return null;
-  }
-  throw unexpected('heartbeat', reply);
+export function decodeHeartbeat(reply: unknown): number {
+  if (typeof reply !== 'number' || !Number.isSafeInteger(reply)) throw unexpected('heartbeat', reply);
+  return reply;
 }
 
 /** `{code, seq, epoch, ...}`: WAIT rank rate | ENTER admittedAt expiresAt token | BLOCK | EXPIRED reason. */

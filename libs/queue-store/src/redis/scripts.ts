@@ -25,7 +25,7 @@ export const LUA_INCLUDES_DIR = join(LUA_DIR, 'includes');
 export const SCRIPT_KEYS = {
   configure: ['cfg', 'seq'],
   enter: ['cfg', 'seq', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'log'],
-  heartbeat: ['cfg', 'wait', 'seen', 'stats'],
+  heartbeat: ['cfg', 'wait', 'seen'],
   poll: ['cfg', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'log'],
   'save-token': ['cfg', 'sess', 'tok'],
   exit: ['cfg', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'log'],

@@ -15,7 +15,6 @@ local REPLY = {
   ENDED_BY_CLOCK = 7,
   NO_SESSION = 8,
   VALID = 9,
-  NOT_WAITING = 10,
   WAIT = 20,
   ENTER = 21,
   BLOCK = 22,
