@@ -29,7 +29,7 @@ export class RateCopies {
   /** What this process just stored, or learnt some other way. */
   set(eventId: string, rate: number | null): void {
     this.generation += 1;
-    this.copies.set(eventId, { rate, readAt: this.now() });
+    this.keep(eventId, rate);
   }
 
   forget(eventId: string): void {
@@ -42,7 +42,7 @@ export class RateCopies {
     const reading = this.read(eventId).then(
       (rate) => {
         this.reads.delete(eventId);
-        if (generation === this.generation) this.copies.set(eventId, { rate, readAt: this.now() });
+        if (generation === this.generation) this.keep(eventId, rate);
         return rate;
       },
       (err: unknown) => {
@@ -52,5 +52,9 @@ export class RateCopies {
     );
     this.reads.set(eventId, reading);
     return reading;
+  }
+
+  private keep(eventId: string, rate: number | null): void {
+    this.copies.set(eventId, { rate, readAt: this.now() });
   }
 }
