@@ -1,5 +1,6 @@
 /**
- * The one behaviour both queue stores must have (STORE-SPEC.md). A store file runs it with
+ * The one behaviour both queue stores must have: this suite is where it is written down (with the
+ * headers of the Lua scripts, which say what each operation takes and answers). A store file runs it with
  * `describeQueueStoreContract(name, makeHarness)`; a behaviour only one store has is a bug.
  *
  * Time: every case moves time only through `harness.elapse(ms)` — a fake clock for the memory
@@ -630,7 +631,7 @@ export function describeQueueStoreContract(name: string, makeHarness: () => Prom
         expect(await store.stats(eventId)).toMatchObject({ active: 1, exitedTotal: 1 });
         expect(await store.exit(second.place)).toEqual({ outcome: 'EXITED', admitted: 0 });
         expect(await store.exit(first.place)).toEqual({ outcome: 'EXPIRED' }); // the exit record is the second session's now
-        // ...so the first place is simply gone (STORE-SPEC: a place that matches nothing)
+        // ...so the first place is simply gone (poll-9.lua: a place that matches nothing)
         expect(await statusOf(first.place)).toEqual({ status: 'EXPIRED', reason: 'WAIT_TIMEOUT' });
       });
 

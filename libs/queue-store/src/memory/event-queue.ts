@@ -40,7 +40,7 @@ type Totals = EventQueueSnapshot['totals'];
 const EXIT_PROMOTE_MAX = 1000;
 
 /**
- * The queue state of one event, held in memory, with the operations of STORE-SPEC.md. Every method
+ * The queue state of one event, held in memory, with the operations of the Lua scripts. Every method
  * runs to completion synchronously, which is what makes each operation atomic. `now` comes from
  * the store's clock.
  */
@@ -237,7 +237,7 @@ export class EventQueue {
     return { waiting: this.line.size, active: this.sessions.size, ...this.totals };
   }
 
-  // ---- the helpers of STORE-SPEC.md ---------------------------------------------------------------
+  // ---- the helpers of lua/includes/ -------------------------------------------------------------
 
   private isClosed(seq: number): boolean {
     return seq <= this.closedSeq;

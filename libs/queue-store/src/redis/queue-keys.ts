@@ -3,7 +3,7 @@
  * KEYS, never assemble them, so a Cluster can route each call to the slot that holds the event.
  */
 
-/** The per-event keys (see STORE-SPEC.md for what each holds). */
+/** The per-event keys; what each holds is in the header of `lua/includes/` that handles it (waiters, sessions, config, journal). */
 export const EVENT_KEY_NAMES = ['cfg', 'seq', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'log'] as const;
 export type EventKeyName = (typeof EVENT_KEY_NAMES)[number];
 
