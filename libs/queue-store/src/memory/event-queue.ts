@@ -16,6 +16,7 @@ import {
   type VerifyResult,
 } from '@foyer/domain';
 
+import { EXIT_PROMOTE_MAX } from '../exit-promotion.js';
 import { ExpiryQueue } from './expiry-queue.js';
 import { FifoLine } from './fifo-line.js';
 import type { MemoryJournal } from './memory-journal.js';
@@ -35,9 +36,6 @@ interface DoneRecord {
 }
 
 type Totals = EventQueueSnapshot['totals'];
-
-/** Exit admits in the same step, in a bounded batch like the Redis script. */
-const EXIT_PROMOTE_MAX = 1000;
 
 /**
  * The queue state of one event, held in memory, with the operations of the Lua scripts. Every method

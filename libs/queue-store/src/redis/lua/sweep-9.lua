@@ -33,14 +33,15 @@ if not cfg or max <= 0 then
 end
 local now = nowMs()
 
-local ended = redis.call('ZRANGEBYSCORE', ev.active, '-inf', now, 'LIMIT', 0, max)
+-- What isRunning, isStale and isClosedPlace end, each read as a range (their bounds from the includes).
+local ended = redis.call('ZRANGEBYSCORE', ev.active, '-inf', int(now), 'LIMIT', 0, max)
 for i = 1, #ended do
   local id = ended[i]
   local session = parseSession(redis.call('HGET', ev.sess, id))
   endSession(ev, id, session and session.seq or 0, 'S')
 end
 
-local stale = redis.call('ZRANGEBYSCORE', ev.seen, '-inf', '(' .. int(now - cfg.waitTimeoutMs), 'LIMIT', 0, max)
+local stale = redis.call('ZRANGEBYSCORE', ev.seen, '-inf', '(' .. int(oldestLiveHeartbeat(cfg, now)), 'LIMIT', 0, max)
 for i = 1, #stale do
   local id = stale[i]
   abandonWaiter(ev, id, tonumber(redis.call('ZSCORE', ev.wait, id)) or 0)
