@@ -627,15 +627,22 @@ export function describeQueueStoreContract(name: string, makeHarness: () => Prom
           heartbeat: 0,
           full: { state: { status: 'EXPIRED', reason: 'WAIT_TIMEOUT' } },
         });
-        expect(await bothHalves({ ...c.place, eventId: `${eventId}-unknown` })).toEqual({ heartbeat: 0, full: { outcome: 'NO_EVENT' } });
+        const unknownEvent = { ...c.place, eventId: `${eventId}-unknown` };
+        expect(await bothHalves(unknownEvent)).toEqual({ heartbeat: 0, full: { outcome: 'NO_EVENT' } });
 
         expect(await store.exit(a.place)).toEqual({ outcome: 'EXITED', admitted: 1 }); // admits c
-        expect(await bothHalves(a.place)).toMatchObject({ heartbeat: 0, full: { state: { status: 'EXPIRED', reason: 'EXITED' } } });
+        expect(await bothHalves(a.place)).toMatchObject({
+          heartbeat: 0,
+          full: { state: { status: 'EXPIRED', reason: 'EXITED' } },
+        });
         expect(await bothHalves(c.place)).toMatchObject({ heartbeat: 0, full: { state: { status: 'ENTER' } } });
 
         const d = await enterWaiting('d');
         await configure({ status: 'CLOSED' });
-        expect(await bothHalves(d.place)).toMatchObject({ heartbeat: 0, full: { state: { status: 'EXPIRED', reason: 'EVENT_CLOSED' } } });
+        expect(await bothHalves(d.place)).toMatchObject({
+          heartbeat: 0,
+          full: { state: { status: 'EXPIRED', reason: 'EVENT_CLOSED' } },
+        });
       });
 
       scenario('a poll too soon: both halves refuse with the same time left and change nothing', async () => {
@@ -803,7 +810,7 @@ export function describeQueueStoreContract(name: string, makeHarness: () => Prom
         expect(await store.stats(eventId)).toMatchObject({ waiting: 0, active: 1, abandonedTotal: 0 });
       });
 
-      scenario(`the exit takes at most EXIT_PROMOTE_MAX (${EXIT_PROMOTE_MAX}) heads; promote admits past a longer stale run`, async () => {
+      scenario(`the exit takes at most EXIT_PROMOTE_MAX (${EXIT_PROMOTE_MAX}) heads; promote goes on from there`, async () => {
         await configure({ limitCnt: 1, waitTimeoutMs: SHORT_MS });
         const a = await enterAdmitted('a');
         const stale: Place[] = [];

@@ -112,7 +112,8 @@ function errorCode(err: unknown): unknown {
 }
 
 function errorMessage(err: unknown): string {
-  return typeof err === 'object' && err !== null && typeof (err as Error).message === 'string' ? (err as Error).message : String(err);
+  const message = typeof err === 'object' && err !== null ? (err as Error).message : undefined;
+  return typeof message === 'string' ? message : String(err);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
