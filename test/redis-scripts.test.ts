@@ -130,9 +130,9 @@ describe('Lua scripts on Redis', () => {
     expect(await redis.script('LOAD', script.lua)).toBe(sha1(script.lua));
   });
 
-  it("config.lua's status rules answer as the domain's, which the memory store calls", async () => {
+  it("event-status.lua's rules answer as the domain's, which the memory store calls", async () => {
     const lua = expandIncludes(
-      '--@include "config"\nreturn { refusesEntry(ARGV[1]) and 1 or 0, admits(ARGV[1]) and 1 or 0 }',
+      '--@include "event-status"\nreturn { refusesEntry(ARGV[1]) and 1 or 0, admits(ARGV[1]) and 1 or 0 }',
       readIncludeFile,
     );
     for (const status of EVENT_STATUSES) {

@@ -38,10 +38,10 @@ interface DoneRecord {
 
 type Totals = EventQueueSnapshot['totals'];
 
-/** What became of a place in the line (waiterFate in lua/includes/waiters.lua). */
-type WaiterFate = { fate: 'CLOSED' } | { fate: 'STALE' } | { fate: 'LIVE'; lastSeen: number };
-const WAITER_CLOSED: WaiterFate = { fate: 'CLOSED' };
-const WAITER_STALE: WaiterFate = { fate: 'STALE' };
+/** What became of a place in the line (waiterFate in lua/includes/waiter-poll.lua). */
+type WaiterFate = { fate: 'closed' } | { fate: 'stale' } | { fate: 'live'; lastSeen: number };
+const CLOSED: WaiterFate = { fate: 'closed' };
+const STALE: WaiterFate = { fate: 'stale' };
 
 /**
  * The queue state of one event, held in memory: the Lua scripts of the Redis store, restated so the
@@ -98,7 +98,7 @@ export class EventQueue {
     const waitSeq = this.line.seqOf(id);
     if (waitSeq !== undefined) {
       const fate = this.waiterFate(id, waitSeq, now);
-      if (fate.fate === 'LIVE') return { outcome: 'ALREADY_QUEUED' };
+      if (fate.fate === 'live') return { outcome: 'ALREADY_QUEUED' };
       this.endWaiter(id, waitSeq, fate, now);
     }
 
@@ -131,7 +131,7 @@ export class EventQueue {
   heartbeat(place: Place, now: number): number {
     if (place.epoch !== this.epoch || this.isClosedPlace(place.seq) || this.line.seqOf(place.id) !== place.seq) return 0;
     const fate = this.waiterFate(place.id, place.seq, now);
-    if (fate.fate !== 'LIVE') return 0;
+    if (fate.fate !== 'live') return 0;
     return this.pollWaiter(place.id, fate.lastSeen, now);
   }
 
@@ -143,7 +143,7 @@ export class EventQueue {
 
     if (this.line.seqOf(place.id) === place.seq) {
       const fate = this.waiterFate(place.id, place.seq, now);
-      if (fate.fate !== 'LIVE') {
+      if (fate.fate !== 'live') {
         return state({ status: 'EXPIRED', place: echo, reason: this.endWaiter(place.id, place.seq, fate, now) });
       }
       const rank = this.pollWaiter(place.id, fate.lastSeen, now);
@@ -259,7 +259,7 @@ export class EventQueue {
     return this.rate;
   }
 
-  // ---- lua/includes/config.lua (refusesEntry and admits: @foyer/domain) -------------------------
+  // ---- lua/includes/config.lua (event-status.lua is @foyer/domain's refusesEntry and admits) -----
 
   private isClosedPlace(seq: number): boolean {
     return seq <= this.closedSeq;
@@ -273,13 +273,13 @@ export class EventQueue {
     return lastSeen === undefined || lastSeen < this.oldestLiveHeartbeat(now);
   }
 
-  // ---- lua/includes/waiters.lua -----------------------------------------------------------------
+  // ---- lua/includes/waiter-poll.lua -------------------------------------------------------------
 
   private waiterFate(id: string, seq: number, now: number): WaiterFate {
-    if (this.isClosedPlace(seq)) return WAITER_CLOSED;
+    if (this.isClosedPlace(seq)) return CLOSED;
     const lastSeen = this.seen.get(id);
-    if (lastSeen === undefined || this.isStale(lastSeen, now)) return WAITER_STALE;
-    return { fate: 'LIVE', lastSeen };
+    if (lastSeen === undefined || this.isStale(lastSeen, now)) return STALE;
+    return { fate: 'live', lastSeen };
   }
 
   private pollWaiter(id: string, lastSeen: number, now: number): number {
@@ -289,6 +289,8 @@ export class EventQueue {
     this.seen.set(id, now);
     return this.line.rank(id)!;
   }
+
+  // ---- lua/includes/waiters.lua -----------------------------------------------------------------
 
   private abandonWaiter(id: string, seq: number, now: number): void {
     this.line.remove(id);
@@ -304,7 +306,7 @@ export class EventQueue {
   }
 
   private endWaiter(id: string, seq: number, fate: WaiterFate, now: number): 'EVENT_CLOSED' | 'WAIT_TIMEOUT' {
-    if (fate.fate === 'CLOSED') {
+    if (fate.fate === 'closed') {
       this.removeWaiter(id, seq, now);
       return 'EVENT_CLOSED';
     }

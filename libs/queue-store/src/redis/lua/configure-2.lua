@@ -19,7 +19,7 @@
   Returns: 1, or 0 when the cache already holds a newer version (a stale writer, such as a tick
   that read the row before a PATCH, must never undo the change)
 ]]
---@include "config"
+--@include "event-status"
 
 local ev = { cfg = KEYS[1], seq = KEYS[2] }
 local status = ARGV[1]

@@ -26,6 +26,7 @@
     {WAIT, seq, epoch, rank, rate}   rate: admissions per second, "" or nil when unknown
 ]]
 --@include "replies"
+--@include "event-status"
 --@include "config"
 --@include "waiters"
 --@include "sessions"
@@ -48,7 +49,7 @@ local now = nowMs()
 local waitSeq = tonumber(redis.call('ZSCORE', ev.wait, id))
 if waitSeq then
   local fate = waiterFate(ev, cfg, id, waitSeq, now)
-  if fate == WAITER_LIVE then
+  if fate == 'live' then
     return { REPLY.ALREADY_QUEUED }
   end
   endWaiter(ev, id, waitSeq, fate)

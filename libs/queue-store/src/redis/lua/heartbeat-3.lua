@@ -6,7 +6,7 @@
   Anything else (no such event, another epoch, a place no longer waiting, or one that a close or
   a stale heartbeat has ended) changes nothing here and answers 0: the store then runs poll-9,
   which settles and answers every case. The waiter branch is poll-9's, from the same include
-  (waiters: waiterFate, pollWaiter). The answer is one integer, the cheapest reply to build
+  (waiter-poll: waiterFate, pollWaiter). The answer is one integer, the cheapest reply to build
   and to read; the admission rate the estimate needs comes from the process's copy of it
   (RedisQueueStore), not from here.
 
@@ -24,7 +24,7 @@
     0                     not plainly waiting: ask poll-9
 ]]
 --@include "clock"
---@include "waiters"
+--@include "waiter-poll"
 
 local ev = { cfg = KEYS[1], wait = KEYS[2], seen = KEYS[3] }
 local id = ARGV[1]
@@ -38,7 +38,7 @@ if not cfg or cfg.epoch ~= ARGV[3] or isClosedPlace(cfg, seq)
 end
 local now = nowMs()
 local fate, lastSeen = waiterFate(ev, cfg, id, seq, now)
-if fate ~= WAITER_LIVE then
+if fate ~= 'live' then
   return 0
 end
 return pollWaiter(ev, cfg, id, lastSeen, now)

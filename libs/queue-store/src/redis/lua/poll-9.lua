@@ -2,7 +2,7 @@
 --[[
   The current state of a place. A waiter's poll is a heartbeat, refused (changing nothing) when it
   comes sooner than pollRefusalMs after the last one: the waiter branch of heartbeat-3 too, both
-  from the waiters include. Active users are not paced. A handful of O(1) / O(log N) reads and
+  from the waiter-poll include. Active users are not paced. A handful of O(1) / O(log N) reads and
   one ZADD; heartbeat-3 answers a live waiter's poll before this runs.
 
   KEYS[1] cfg
@@ -51,7 +51,7 @@ local now = nowMs()
 
 if tonumber(redis.call('ZSCORE', ev.wait, id)) == seq then
   local fate, lastSeen = waiterFate(ev, cfg, id, seq, now)
-  if fate ~= WAITER_LIVE then
+  if fate ~= 'live' then
     return { REPLY.EXPIRED, seq, epoch, endWaiter(ev, id, seq, fate) }
   end
   local rank = pollWaiter(ev, cfg, id, lastSeen, now)

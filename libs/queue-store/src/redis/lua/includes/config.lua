@@ -1,7 +1,7 @@
 --[[
   The cached event settings (the `cfg` hash) and the rules that read them, written once here for
-  every script. The memory store's twins: refusesEntry and admits in libs/domain/src/event.ts,
-  isClosedPlace and isStale in memory/event-queue.ts.
+  every script (the status rules are in event-status). The memory store's twins of isClosedPlace
+  and isStale are in memory/event-queue.ts.
   An event exists in the store iff its cfg has an epoch.
 ]]
 local function readConfig(cfgKey)
@@ -20,16 +20,6 @@ local function readConfig(cfgKey)
     blockReentry = v[7] == '1',
     closedSeq = tonumber(v[8]) or 0,
   }
-end
-
--- DRAFT and CLOSED refuse new places and end every waiting one.
-local function refusesEntry(status)
-  return status == 'DRAFT' or status == 'CLOSED'
-end
-
--- Only an OPEN event admits anyone; a PAUSED one still queues.
-local function admits(status)
-  return status == 'OPEN'
 end
 
 -- A place taken before the event last switched to DRAFT or CLOSED has ended (sweep-9 reads the

@@ -12,6 +12,7 @@
   ev: the script's key table (wait, seen, active, sess, tok, stats, log).
   Returns admitted, abandoned.
 ]]
+--@include "event-status"
 --@include "config"
 --@include "waiters"
 --@include "sessions"
