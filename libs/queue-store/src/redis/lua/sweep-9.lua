@@ -34,7 +34,7 @@ end
 local now = nowMs()
 
 -- What isRunning, isStale and isClosedPlace end, each read as a range (their bounds from the includes).
-local ended = redis.call('ZRANGEBYSCORE', ev.active, '-inf', int(now), 'LIMIT', 0, max)
+local ended = redis.call('ZRANGEBYSCORE', ev.active, '-inf', now, 'LIMIT', 0, max)
 for i = 1, #ended do
   local id = ended[i]
   local session = parseSession(redis.call('HGET', ev.sess, id))
