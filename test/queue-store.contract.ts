@@ -1,5 +1,6 @@
 /**
- * The one behaviour both queue stores must have (STORE-SPEC.md). A store file runs it with
+ * The one behaviour both queue stores must have: this suite is where it is written down (with the
+ * headers of the Lua scripts, which say what each operation takes and answers). A store file runs it with
  * `describeQueueStoreContract(name, makeHarness)`; a behaviour only one store has is a bug.
  *
  * Time: every case moves time only through `harness.elapse(ms)` — a fake clock for the memory
@@ -13,15 +14,26 @@ import type {
   EnterResult,
   Place,
   PlaceState,
+  PollResult,
   QueueConfig,
   QueueJournalEntry,
   QueueStore,
 } from '@foyer/domain';
 
+import { EXIT_PROMOTE_MAX } from '../libs/queue-store/src/exit-promotion.js';
+
 export interface StoreHarness {
   store: QueueStore;
   /** Lets `ms` pass on the store's clock (moves a fake clock, or sleeps). */
   elapse(ms: number): Promise<void>;
+  /**
+   * The two halves of `store.poll`, each alone: the heartbeat (heartbeat-3.lua, `EventQueue.heartbeat`)
+   * answers a live waiter in one integer (rank, -retryAfterMs, or 0), and the full poll (poll-9.lua,
+   * `EventQueue.poll`) answers everything, but `store.poll` reaches it only when the heartbeat
+   * answered 0. So only here can a case check that the two agree.
+   */
+  heartbeat(place: Place): Promise<number>;
+  fullPoll(place: Place): Promise<PollResult>;
   cleanup(): Promise<void>;
 }
 
@@ -208,6 +220,20 @@ export function describeQueueStoreContract(name: string, makeHarness: () => Prom
         expect(await store.enter(eventId, 'a')).toEqual({ outcome: 'NOT_OPEN', status: 'CLOSED' });
         expect(await journalLength()).toBe(0);
         expect((await store.stats(eventId)).waiting).toBe(0);
+      });
+
+      scenario('refusesEntry comes first: DRAFT and CLOSED refuse even an id that holds a place, and take no seq', async () => {
+        await configure({ limitCnt: 1 });
+        await enterAdmitted('a');
+        await enterWaiting('b');
+        for (const status of ['CLOSED', 'DRAFT'] as const) {
+          await configure({ status });
+          const mark = await journalLength();
+          for (const id of ['a', 'b', 'x']) expect(await store.enter(eventId, id)).toEqual({ outcome: 'NOT_OPEN', status });
+          expect(await journalLength()).toBe(mark); // not even the closed place of b is ended by a refusal
+        }
+        await configure({ status: 'OPEN' });
+        expect((await enterWaiting('c')).place.seq).toBe(3);
       });
 
       scenario('OPEN with room and nobody waiting admits at once: one user.admitted, immediate', async () => {
@@ -542,6 +568,95 @@ export function describeQueueStoreContract(name: string, makeHarness: () => Prom
         expect(await statusOf({ ...real.place, id: 'never-entered' })).toEqual({ status: 'EXPIRED', reason: 'WAIT_TIMEOUT' });
         expect(await statusOf({ ...real.place, seq: real.place.seq + 10 })).toEqual({ status: 'EXPIRED', reason: 'WAIT_TIMEOUT' });
       });
+
+      scenario('a second close ends the places taken since the first; PAUSED ends none', async () => {
+        await configure({ limitCnt: 0 });
+        await enterWaiting('b');
+        await configure({ status: 'CLOSED' });
+        await configure({ status: 'OPEN' });
+        const c = await enterWaiting('c');
+        await configure({ status: 'PAUSED' });
+        expect(await statusOf(c.place)).toMatchObject({ status: 'WAIT' });
+        await configure({ status: 'CLOSED' });
+        expect(await statusOf(c.place)).toEqual({ status: 'EXPIRED', reason: 'EVENT_CLOSED' });
+      });
+    });
+
+    // ---- the two halves of a poll --------------------------------------------------------------
+
+    describe('heartbeat and full poll', () => {
+      /**
+       * Asks the heartbeat, then the full poll, about one place: a heartbeat that answers must
+       * answer as the full poll does, and one that answers 0 must have changed nothing.
+       */
+      async function bothHalves(place: Place): Promise<{ heartbeat: number; full: PollResult }> {
+        const mark = await journalLength();
+        const heartbeat = await harness.heartbeat(place);
+        if (heartbeat === 0) expect(await journalLength()).toBe(mark);
+        const full = await harness.fullPoll(place);
+        if (heartbeat > 0) {
+          expect(full).toEqual({ outcome: 'STATE', state: { status: 'WAIT', place, rank: heartbeat, measuredRate: null } });
+        } else if (heartbeat < 0) {
+          expect(full).toEqual({ outcome: 'TOO_FREQUENT', retryAfterMs: expect.any(Number) });
+        } else {
+          expect(full.outcome === 'TOO_FREQUENT' || (full.outcome === 'STATE' && full.state.status === 'WAIT')).toBe(false);
+        }
+        return { heartbeat, full };
+      }
+
+      scenario('the heartbeat answers a live waiter as the full poll does, and leaves every other place to it', async () => {
+        await configure({ limitCnt: 1, waitTimeoutMs: TIMEOUT_MS, blockReentry: false });
+        const a = await enterAdmitted('a');
+        const b = await enterWaiting('b');
+        await harness.elapse(HALF_MS);
+        const c = await enterWaiting('c');
+        await harness.elapse(HALF_MS); // b is stale, c is not
+
+        expect((await bothHalves(c.place)).heartbeat).toBe(2); // b is still in the line until something ends it
+        expect(await bothHalves(b.place)).toEqual({
+          heartbeat: 0,
+          full: { outcome: 'STATE', state: { status: 'EXPIRED', place: b.place, reason: 'WAIT_TIMEOUT' } },
+        });
+        expect((await bothHalves(c.place)).heartbeat).toBe(1);
+        expect(await bothHalves(a.place)).toMatchObject({ heartbeat: 0, full: { state: { status: 'ENTER' } } });
+        expect(await bothHalves({ ...c.place, epoch: 'other' })).toMatchObject({
+          heartbeat: 0,
+          full: { state: { status: 'EXPIRED', reason: 'PLACE_LOST' } },
+        });
+        expect(await bothHalves({ ...c.place, id: 'stranger' })).toMatchObject({
+          heartbeat: 0,
+          full: { state: { status: 'EXPIRED', reason: 'WAIT_TIMEOUT' } },
+        });
+        const unknownEvent = { ...c.place, eventId: `${eventId}-unknown` };
+        expect(await bothHalves(unknownEvent)).toEqual({ heartbeat: 0, full: { outcome: 'NO_EVENT' } });
+
+        expect(await store.exit(a.place)).toEqual({ outcome: 'EXITED', admitted: 1 }); // admits c
+        expect(await bothHalves(a.place)).toMatchObject({
+          heartbeat: 0,
+          full: { state: { status: 'EXPIRED', reason: 'EXITED' } },
+        });
+        expect(await bothHalves(c.place)).toMatchObject({ heartbeat: 0, full: { state: { status: 'ENTER' } } });
+
+        const d = await enterWaiting('d');
+        await configure({ status: 'CLOSED' });
+        expect(await bothHalves(d.place)).toMatchObject({
+          heartbeat: 0,
+          full: { state: { status: 'EXPIRED', reason: 'EVENT_CLOSED' } },
+        });
+      });
+
+      scenario('a poll too soon: both halves refuse with the same time left and change nothing', async () => {
+        await configure({ limitCnt: 0, pollRefusalMs: LONG_MS });
+        const b = await enterWaiting('b');
+        const mark = await journalLength();
+        const { heartbeat, full } = await bothHalves(b.place);
+        expect(heartbeat).toBeLessThan(0);
+        const retryAfterMs = (full as { retryAfterMs: number }).retryAfterMs;
+        expect(retryAfterMs).toBeGreaterThan(0);
+        expect(retryAfterMs).toBeLessThanOrEqual(-heartbeat); // asked a moment later
+        expect(-heartbeat - retryAfterMs).toBeLessThan(HALF_MS);
+        expect(await journalLength()).toBe(mark);
+      });
     });
 
     // ---- successToken --------------------------------------------------------------------------
@@ -630,7 +745,7 @@ export function describeQueueStoreContract(name: string, makeHarness: () => Prom
         expect(await store.stats(eventId)).toMatchObject({ active: 1, exitedTotal: 1 });
         expect(await store.exit(second.place)).toEqual({ outcome: 'EXITED', admitted: 0 });
         expect(await store.exit(first.place)).toEqual({ outcome: 'EXPIRED' }); // the exit record is the second session's now
-        // ...so the first place is simply gone (STORE-SPEC: a place that matches nothing)
+        // ...so the first place is simply gone (poll-9.lua: a place that matches nothing)
         expect(await statusOf(first.place)).toEqual({ status: 'EXPIRED', reason: 'WAIT_TIMEOUT' });
       });
 
@@ -642,6 +757,77 @@ export function describeQueueStoreContract(name: string, makeHarness: () => Prom
         expect(await store.exit(a.place)).toEqual({ outcome: 'EXITED', admitted: 0 });
         expect(await statusOf(b.place)).toMatchObject({ status: 'WAIT', rank: 1 });
         expect(await store.stats(eventId)).toMatchObject({ waiting: 1, active: 0 });
+      });
+
+      scenario('an exit while CLOSED admits nobody and leaves the closed places to the poll and the sweep', async () => {
+        await configure({ limitCnt: 1 });
+        const a = await enterAdmitted('a');
+        const b = await enterWaiting('b');
+        await configure({ status: 'CLOSED' });
+        const mark = await journalLength();
+        expect(await store.exit(a.place)).toEqual({ outcome: 'EXITED', admitted: 0 });
+        expect(await changesSince(mark)).toEqual([['user.exited', 'a', { seq: a.place.seq }]]);
+        expect(await store.stats(eventId)).toMatchObject({ waiting: 1, active: 0 });
+        expect(await statusOf(b.place)).toEqual({ status: 'EXPIRED', reason: 'EVENT_CLOSED' });
+      });
+
+      scenario('the exit skips stale heads (abandoned) to admit the next live waiter in the same step', async () => {
+        await configure({ limitCnt: 1, waitTimeoutMs: TIMEOUT_MS });
+        const a = await enterAdmitted('a');
+        const b = await enterWaiting('b');
+        const c = await enterWaiting('c');
+        await harness.elapse(HALF_MS);
+        const d = await enterWaiting('d');
+        await harness.elapse(HALF_MS); // b and c are stale, d is not
+        const mark = await journalLength();
+
+        expect(await store.exit(a.place)).toEqual({ outcome: 'EXITED', admitted: 1 });
+        expect(await changesSince(mark)).toEqual([
+          ['user.exited', 'a', { seq: a.place.seq }],
+          ['user.abandoned', 'b', { seq: b.place.seq }],
+          ['user.abandoned', 'c', { seq: c.place.seq }],
+          ['user.admitted', 'd', { seq: d.place.seq, expiresAt: expect.any(Number), immediate: false }],
+        ]);
+        expect(await statusOf(d.place)).toMatchObject({ status: 'ENTER' });
+        expect(await store.stats(eventId)).toMatchObject({ waiting: 0, active: 1, abandonedTotal: 2 });
+      });
+
+      scenario('the exit skips places from before a close (removed) to admit the next live waiter', async () => {
+        await configure({ limitCnt: 1 });
+        const a = await enterAdmitted('a');
+        const b = await enterWaiting('b');
+        await configure({ status: 'CLOSED' });
+        await configure({ status: 'OPEN' });
+        const c = await enterWaiting('c');
+        const mark = await journalLength();
+
+        expect(await store.exit(a.place)).toEqual({ outcome: 'EXITED', admitted: 1 });
+        expect(await changesSince(mark)).toEqual([
+          ['user.exited', 'a', { seq: a.place.seq }],
+          ['user.removed', 'b', { seq: b.place.seq, reason: 'EVENT_CLOSED' }],
+          ['user.admitted', 'c', { seq: c.place.seq, expiresAt: expect.any(Number), immediate: false }],
+        ]);
+        expect(await store.stats(eventId)).toMatchObject({ waiting: 0, active: 1, abandonedTotal: 0 });
+      });
+
+      scenario(`the exit takes at most EXIT_PROMOTE_MAX (${EXIT_PROMOTE_MAX}) heads; promote goes on from there`, async () => {
+        await configure({ limitCnt: 1, waitTimeoutMs: SHORT_MS });
+        const a = await enterAdmitted('a');
+        const stale: Place[] = [];
+        for (let i = 0; i <= EXIT_PROMOTE_MAX; i++) stale.push((await enterWaiting(`stale-${i}`)).place);
+        await harness.elapse(PAST_SHORT_MS);
+        const live = await enterWaiting('live');
+        const mark = await journalLength();
+
+        expect(await store.exit(a.place)).toEqual({ outcome: 'EXITED', admitted: 0 });
+        expect(await changesSince(mark)).toEqual([
+          ['user.exited', 'a', { seq: a.place.seq }],
+          ...stale.slice(0, EXIT_PROMOTE_MAX).map((place): Change => ['user.abandoned', place.id, { seq: place.seq }]),
+        ]);
+        expect(await store.stats(eventId)).toMatchObject({ waiting: 2, active: 0, abandonedTotal: EXIT_PROMOTE_MAX });
+
+        expect(await store.promote(eventId, 10)).toEqual({ admitted: 1, abandoned: 1 });
+        expect(await statusOf(live.place)).toMatchObject({ status: 'ENTER' });
       });
     });
 
@@ -684,6 +870,19 @@ export function describeQueueStoreContract(name: string, makeHarness: () => Prom
     describe('promote', () => {
       scenario('an unknown event promotes nobody', async () => {
         expect(await store.promote(eventId, 10)).toEqual({ admitted: 0, abandoned: 0 });
+      });
+
+      scenario('DRAFT and CLOSED admit nobody and take nobody off the line (that is the poll and the sweep)', async () => {
+        await configure({ limitCnt: 0 });
+        const b = await enterWaiting('b');
+        for (const status of ['DRAFT', 'CLOSED'] as const) {
+          await configure({ status, limitCnt: 5 });
+          const mark = await journalLength();
+          expect(await store.promote(eventId, 1000)).toEqual({ admitted: 0, abandoned: 0 });
+          expect(await journalLength()).toBe(mark);
+          expect(await store.stats(eventId)).toMatchObject({ waiting: 1, active: 0 });
+        }
+        expect(await statusOf(b.place)).toEqual({ status: 'EXPIRED', reason: 'EVENT_CLOSED' });
       });
 
       scenario('fills free slots in arrival order and no more', async () => {

@@ -7,11 +7,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Redis, type Cluster } from 'ioredis';
-import type { EnterResult, QueueConfig } from '@foyer/domain';
+import type { EnterResult, Place, QueueConfig } from '@foyer/domain';
 import { createRedis, isRedisUnavailable, whenReady } from '../libs/queue-store/src/redis/redis-connection.js';
 import { RedisQueueStore } from '../libs/queue-store/src/redis/redis-queue.store.js';
 import { RATE_COPY_MS } from '../libs/queue-store/src/redis/rate-copies.js';
 import { QueueKeys } from '../libs/queue-store/src/redis/queue-keys.js';
+import { decodeHeartbeat, decodeReply } from '../libs/queue-store/src/redis/script-replies.js';
+import { SCRIPT_KEYS, runScript } from '../libs/queue-store/src/redis/scripts.js';
 import { describeQueueStoreContract, type StoreHarness } from './queue-store.contract.js';
 import { eventually } from './support/services.js';
 
@@ -38,9 +40,15 @@ describeQueueStoreContract('RedisQueueStore', async (): Promise<StoreHarness> =>
   const redis = createRedis({ url: REDIS_URL, profile: 'api', name: 'foyer-contract-test' });
   await whenReady(redis);
   const store = new RedisQueueStore(redis, { keyPrefix: prefix });
+  // The two scripts of a poll, each alone.
+  const keys = new QueueKeys(prefix);
+  const run = (name: 'heartbeat' | 'poll', place: Place) =>
+    runScript(redis, name, keys.eventKeyList(place.eventId, SCRIPT_KEYS[name]), [place.id, place.seq, place.epoch]);
   return {
     store,
     elapse: sleep,
+    heartbeat: async (place) => decodeHeartbeat(await run('heartbeat', place)),
+    fullPoll: async (place) => decodeReply('poll', await run('poll', place), place),
     async cleanup() {
       const cleaner = new Redis(REDIS_URL);
       await deleteKeys(cleaner, prefix);

@@ -13,7 +13,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis, type Cluster, type Command } from 'ioredis';
-import type { EnterResult, Place, QueueStore } from '@foyer/domain';
+import { EVENT_STATUSES, admits, refusesEntry, type EnterResult, type Place, type QueueStore } from '@foyer/domain';
 import { createRedis, whenReady } from '../libs/queue-store/src/redis/redis-connection.js';
 import { RedisQueueStore } from '../libs/queue-store/src/redis/redis-queue.store.js';
 import { REPLY } from '../libs/queue-store/src/redis/script-replies.js';
@@ -22,7 +22,9 @@ import {
   LUA_INCLUDES_DIR,
   SCRIPT_KEYS,
   SCRIPT_NAMES,
+  expandIncludes,
   loadScripts,
+  readIncludeFile,
   scriptFileName,
 } from '../libs/queue-store/src/redis/scripts.js';
 
@@ -126,6 +128,21 @@ describe('Lua scripts on Redis', () => {
     const script = loadScripts().find((loaded) => loaded.name === name)!;
     // SCRIPT LOAD compiles without running: a syntax error is refused here.
     expect(await redis.script('LOAD', script.lua)).toBe(sha1(script.lua));
+  });
+
+  it("event-status.lua's rules answer as the domain's, which the memory store calls", async () => {
+    const lua = expandIncludes(
+      '--@include "event-status"\nreturn { refusesEntry(ARGV[1]) and 1 or 0, admits(ARGV[1]) and 1 or 0 }',
+      readIncludeFile,
+    );
+    for (const status of EVENT_STATUSES) {
+      const [refuses, admitsNow] = (await redis.eval(lua, 0, status)) as [number, number];
+      expect({ status, refusesEntry: refuses === 1, admits: admitsNow === 1 }).toEqual({
+        status,
+        refusesEntry: refusesEntry(status),
+        admits: admits(status),
+      });
+    }
   });
 });
 

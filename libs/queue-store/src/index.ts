@@ -1,3 +1,4 @@
+export * from './exit-promotion.js';
 export * from './memory/memory-queue.store.js';
 export * from './memory/memory-snapshot.js';
 export * from './redis/redis-connection.js';

@@ -1,4 +1,5 @@
 import {
+  admits,
   measuredAdmissionRate,
   rateBucket,
   refusesEntry,
@@ -16,6 +17,7 @@ import {
   type VerifyResult,
 } from '@foyer/domain';
 
+import { EXIT_PROMOTE_MAX } from '../exit-promotion.js';
 import { ExpiryQueue } from './expiry-queue.js';
 import { FifoLine } from './fifo-line.js';
 import type { MemoryJournal } from './memory-journal.js';
@@ -36,13 +38,21 @@ interface DoneRecord {
 
 type Totals = EventQueueSnapshot['totals'];
 
-/** Exit admits in the same step, in a bounded batch like the Redis script. */
-const EXIT_PROMOTE_MAX = 1000;
+/** What became of a place in the line (waiterFate in lua/includes/waiter-poll.lua). */
+type WaiterFate = { fate: 'closed' } | { fate: 'stale' } | { fate: 'live'; lastSeen: number };
+const CLOSED: WaiterFate = { fate: 'closed' };
+const STALE: WaiterFate = { fate: 'stale' };
 
 /**
- * The queue state of one event, held in memory, with the operations of STORE-SPEC.md. Every method
- * runs to completion synchronously, which is what makes each operation atomic. `now` comes from
- * the store's clock.
+ * The queue state of one event, held in memory: the Lua scripts of the Redis store, restated so the
+ * two read side by side. One public method per script, in the order of SCRIPT_KEYS (`enter` is
+ * enter-10.lua, `heartbeat` is heartbeat-3.lua, ...), each making the script's decisions in the
+ * script's order; the private helpers below them are named and grouped like `lua/includes/`. The
+ * rules the domain writes (refusesEntry, admits, the admission rate) are called, not restated.
+ * The contract suite (test/queue-store.contract.ts) holds both stores to the same answers.
+ *
+ * Every method runs to completion synchronously, which is what makes each operation atomic, as a
+ * script is in Redis. `now` comes from the store's clock.
  */
 export class EventQueue {
   private readonly line = new FifoLine();
@@ -68,140 +78,150 @@ export class EventQueue {
     return this.config.version;
   }
 
+  /** The admission rate refreshRate last stored: what a waiter's poll reports (RateCopies keeps it on Redis). */
+  get measuredRate(): number | null {
+    return this.rate;
+  }
+
+  // ---- one method per script -------------------------------------------------------------------
+
+  /** configure-2.lua (the version check is the store's: it decides whether this runs at all). */
   configure(config: QueueConfig): void {
     if (refusesEntry(config.status) && !refusesEntry(this.config.status)) this.closedSeq = this.seq;
     this.config = config;
   }
 
+  /** enter-10.lua */
   enter(id: string, now: number): EnterResult {
     if (refusesEntry(this.config.status)) return { outcome: 'NOT_OPEN', status: this.config.status };
 
-    const waitingSeq = this.line.seqOf(id);
-    if (waitingSeq !== undefined) {
-      if (this.isClosed(waitingSeq)) this.removeWaiter(id, waitingSeq, now);
-      else if (this.isStale(id, now)) this.abandon(id, waitingSeq, now);
-      else return { outcome: 'ALREADY_QUEUED' };
+    const waitSeq = this.line.seqOf(id);
+    if (waitSeq !== undefined) {
+      const fate = this.waiterFate(id, waitSeq, now);
+      if (fate.fate === 'live') return { outcome: 'ALREADY_QUEUED' };
+      this.endWaiter(id, waitSeq, fate, now);
     }
+
     const session = this.sessions.get(id);
     if (session) {
-      if (session.expiresAt > now) return { outcome: 'ALREADY_QUEUED' };
+      if (this.isRunning(session, now)) return { outcome: 'ALREADY_QUEUED' };
       this.endSession(id, session, 'S', now);
     }
+
     if (this.config.blockReentry && this.done.has(id)) return { outcome: 'BLOCKED' };
 
     const place = this.placeOf(id, ++this.seq);
-    if (this.config.status === 'OPEN' && this.line.size === 0 && this.sessions.size < this.config.limitCnt) {
-      const admitted = this.admit(id, place.seq, true, now);
+    if (admits(this.config.status) && this.line.size === 0 && this.sessions.size < this.config.limitCnt) {
+      const admitted = this.admitImmediately(id, place.seq, now);
       return { outcome: 'PLACED', state: { status: 'ENTER', place, session: this.sessionOf(admitted) } };
     }
+
     this.line.push(id, place.seq);
     this.seen.set(id, now);
     this.journal.append(now, 'user.entered', id, { seq: place.seq });
+    // At the back, so its rank is the line's size (ZRANK + 1 in Lua).
     return { outcome: 'PLACED', state: { status: 'WAIT', place, rank: this.line.size, measuredRate: this.rate } };
   }
 
+  /**
+   * heartbeat-3.lua: a live waiter's poll, answered in one integer: the rank (>= 1) with the
+   * heartbeat taken, -retryAfterMs (< 0) when refused, or 0 when not plainly waiting (then `poll`
+   * settles and answers, as poll-9 does after heartbeat-3). Ends nothing.
+   */
+  heartbeat(place: Place, now: number): number {
+    if (place.epoch !== this.epoch || this.isClosedPlace(place.seq) || this.line.seqOf(place.id) !== place.seq) return 0;
+    const fate = this.waiterFate(place.id, place.seq, now);
+    if (fate.fate !== 'live') return 0;
+    return this.pollWaiter(place.id, fate.lastSeen, now);
+  }
+
+  /** poll-9.lua */
   poll(place: Place, now: number): PollResult {
     const state = (reached: PlaceState): PollResult => ({ outcome: 'STATE', state: reached });
-    const echo: Place = { eventId: place.eventId, id: place.id, seq: place.seq, epoch: place.epoch };
+    const echo = placeEcho(place);
     if (place.epoch !== this.epoch) return state({ status: 'EXPIRED', place: echo, reason: 'PLACE_LOST' });
 
     if (this.line.seqOf(place.id) === place.seq) {
-      if (this.isClosed(place.seq)) {
-        this.removeWaiter(place.id, place.seq, now);
-        return state({ status: 'EXPIRED', place: echo, reason: 'EVENT_CLOSED' });
+      const fate = this.waiterFate(place.id, place.seq, now);
+      if (fate.fate !== 'live') {
+        return state({ status: 'EXPIRED', place: echo, reason: this.endWaiter(place.id, place.seq, fate, now) });
       }
-      if (this.isStale(place.id, now)) {
-        this.abandon(place.id, place.seq, now);
-        return state({ status: 'EXPIRED', place: echo, reason: 'WAIT_TIMEOUT' });
-      }
-      const sinceHeartbeat = now - this.seen.get(place.id)!;
-      if (sinceHeartbeat < this.config.pollRefusalMs) {
-        return { outcome: 'TOO_FREQUENT', retryAfterMs: this.config.pollRefusalMs - sinceHeartbeat };
-      }
-      this.heartbeat(place.id, now);
-      return state({ status: 'WAIT', place: echo, rank: this.line.rank(place.id)!, measuredRate: this.rate });
+      const rank = this.pollWaiter(place.id, fate.lastSeen, now);
+      if (rank < 0) return { outcome: 'TOO_FREQUENT', retryAfterMs: -rank };
+      return state({ status: 'WAIT', place: echo, rank, measuredRate: this.rate });
     }
 
     const session = this.sessions.get(place.id);
     if (session?.seq === place.seq) {
-      if (session.expiresAt > now) return state({ status: 'ENTER', place: echo, session: this.sessionOf(session) });
+      if (this.isRunning(session, now)) return state({ status: 'ENTER', place: echo, session: this.sessionOf(session) });
       this.endSession(place.id, session, 'S', now);
     }
 
-    const done = this.done.get(place.id);
-    if (done?.seq === place.seq) {
+    const ended = this.done.get(place.id);
+    if (ended?.seq === place.seq) {
       if (this.config.blockReentry) return state({ status: 'BLOCK', place: echo });
-      return state({ status: 'EXPIRED', place: echo, reason: done.kind === 'X' ? 'EXITED' : 'SESSION_ENDED' });
+      return state({ status: 'EXPIRED', place: echo, reason: ended.kind === 'X' ? 'EXITED' : 'SESSION_ENDED' });
     }
-    return state({ status: 'EXPIRED', place: echo, reason: this.isClosed(place.seq) ? 'EVENT_CLOSED' : 'WAIT_TIMEOUT' });
+
+    // The place is gone: ended by the close, or swept after its heartbeat went stale.
+    return state({ status: 'EXPIRED', place: echo, reason: this.isClosedPlace(place.seq) ? 'EVENT_CLOSED' : 'WAIT_TIMEOUT' });
   }
 
+  /** save-token-3.lua */
   saveSuccessToken(place: Place, successToken: string, now: number): string | null {
-    const session = this.runningSession(place, now);
-    if (!session) return null;
+    if (place.epoch !== this.epoch) return null;
+    const session = this.sessions.get(place.id);
+    if (!session || session.seq !== place.seq || !this.isRunning(session, now)) return null;
     session.successToken ??= successToken;
     return session.successToken;
   }
 
+  /** exit-9.lua */
   exit(place: Place, now: number): ExitResult {
-    if (place.epoch !== this.epoch) return { outcome: 'EXPIRED' };
+    if (place.epoch !== this.epoch) return { outcome: 'EXPIRED' }; // NO_SESSION
+
     const session = this.sessions.get(place.id);
     if (session?.seq === place.seq) {
-      if (session.expiresAt <= now) {
+      if (!this.isRunning(session, now)) {
         this.endSession(place.id, session, 'S', now);
-        return { outcome: 'EXPIRED' };
+        return { outcome: 'EXPIRED' }; // ENDED_BY_CLOCK
       }
       this.endSession(place.id, session, 'X', now);
-      return { outcome: 'EXITED', admitted: this.promote(EXIT_PROMOTE_MAX, now).admitted };
+      return { outcome: 'EXITED', admitted: this.promoteInto(EXIT_PROMOTE_MAX, now).admitted };
     }
-    const done = this.done.get(place.id);
-    if (done?.seq === place.seq && done.kind === 'X') return { outcome: 'ALREADY_EXITED' };
-    return { outcome: 'EXPIRED' };
+
+    const ended = this.done.get(place.id);
+    if (ended?.seq === place.seq) return ended.kind === 'X' ? { outcome: 'ALREADY_EXITED' } : { outcome: 'EXPIRED' };
+    return { outcome: 'EXPIRED' }; // NO_SESSION
   }
 
+  /** verify-3.lua */
   verify(place: Place, now: number): VerifyResult {
-    if (place.epoch !== this.epoch) return { valid: false, reason: 'INVALID' };
+    if (place.epoch !== this.epoch) return { valid: false, reason: 'INVALID' }; // NO_SESSION
+
     const session = this.sessions.get(place.id);
     if (session?.seq === place.seq) {
-      return session.expiresAt > now ? { valid: true, expiresAt: session.expiresAt } : { valid: false, reason: 'EXPIRED' };
+      if (this.isRunning(session, now)) return { valid: true, expiresAt: session.expiresAt };
+      return { valid: false, reason: 'EXPIRED' }; // ENDED_BY_CLOCK
     }
-    const done = this.done.get(place.id);
-    if (done?.seq === place.seq) return { valid: false, reason: done.kind === 'X' ? 'EXITED' : 'EXPIRED' };
-    return { valid: false, reason: 'INVALID' };
+
+    const ended = this.done.get(place.id);
+    if (ended?.seq === place.seq) return { valid: false, reason: ended.kind === 'X' ? 'EXITED' : 'EXPIRED' };
+    return { valid: false, reason: 'INVALID' }; // NO_SESSION
   }
 
-  /** Admits heads into free slots; never takes more than `max` heads off the line. O(free · log N). */
+  /** promote-8.lua */
   promote(max: number, now: number): PromoteResult {
-    const result: PromoteResult = { admitted: 0, abandoned: 0 };
-    if (this.config.status !== 'OPEN') return result;
-    const free = this.config.limitCnt - this.sessions.size;
-    let taken = 0;
-    while (result.admitted < free && taken < max) {
-      const head = this.line.peek();
-      if (!head) break;
-      taken++;
-      if (this.isClosed(head.seq)) {
-        this.removeWaiter(head.id, head.seq, now);
-      } else if (this.isStale(head.id, now)) {
-        this.abandon(head.id, head.seq, now);
-        result.abandoned++;
-      } else {
-        this.line.remove(head.id);
-        this.seen.delete(head.id);
-        this.admit(head.id, head.seq, false, now);
-        result.admitted++;
-      }
-    }
-    return result;
+    return this.promoteInto(max, now);
   }
 
-  /** Up to `max` of each, oldest first: lapsed sessions, stale waiters, waiters from before a close. */
+  /** sweep-9.lua: up to `max` of each, oldest first: ended sessions, stale waiters, waiters from before a close. */
   sweep(max: number, now: number): SweepResult {
     const result: SweepResult = { expired: 0, abandoned: 0, removed: 0 };
 
     while (result.expired < max) {
       const next = this.expiries.peek();
-      if (!next || next.expiresAt > now) break;
+      if (!next || next.expiresAt > now) break; // isRunning: ends at expiresAt
       this.expiries.pop();
       const session = this.sessions.get(next.id);
       if (session?.seq !== next.seq || session.expiresAt !== next.expiresAt) continue; // ended already
@@ -210,49 +230,69 @@ export class EventQueue {
     }
 
     const stale: string[] = [];
-    for (const [id, lastHeartbeat] of this.seen) {
-      if (stale.length >= max || now - lastHeartbeat <= this.config.waitTimeoutMs) break;
+    for (const [id, lastSeen] of this.seen) {
+      if (stale.length >= max || !this.isStale(lastSeen, now)) break; // oldest heartbeat first
       stale.push(id);
     }
-    for (const id of stale) this.abandon(id, this.line.seqOf(id)!, now);
+    for (const id of stale) this.abandonWaiter(id, this.line.seqOf(id)!, now);
     result.abandoned = stale.length;
 
     // Places from before the close have the smallest seqs, so they are at the head of the line.
     while (result.removed < max) {
       const head = this.line.peek();
-      if (!head || !this.isClosed(head.seq)) break;
+      if (!head || !this.isClosedPlace(head.seq)) break;
       this.removeWaiter(head.id, head.seq, now);
       result.removed++;
     }
     return result;
   }
 
+  /** stats-3.lua */
+  stats(): QueueStats {
+    return { waiting: this.line.size, active: this.sessions.size, ...this.totals };
+  }
+
+  /** rate-buckets-2.lua, then set-rate-2.lua (the rule between them is the domain's). */
   refreshRate(now: number): number | null {
     this.rate = measuredAdmissionRate(this.rateBuckets, now);
     for (const bucket of staleRateBuckets(this.rateBuckets.keys(), now)) this.rateBuckets.delete(bucket);
     return this.rate;
   }
 
-  stats(): QueueStats {
-    return { waiting: this.line.size, active: this.sessions.size, ...this.totals };
-  }
+  // ---- lua/includes/config.lua (event-status.lua is @foyer/domain's refusesEntry and admits) -----
 
-  // ---- the helpers of STORE-SPEC.md ---------------------------------------------------------------
-
-  private isClosed(seq: number): boolean {
+  private isClosedPlace(seq: number): boolean {
     return seq <= this.closedSeq;
   }
 
-  private isStale(id: string, now: number): boolean {
-    return now - this.seen.get(id)! > this.config.waitTimeoutMs;
+  private oldestLiveHeartbeat(now: number): number {
+    return now - this.config.waitTimeoutMs;
   }
 
-  private heartbeat(id: string, now: number): void {
+  private isStale(lastSeen: number | undefined, now: number): boolean {
+    return lastSeen === undefined || lastSeen < this.oldestLiveHeartbeat(now);
+  }
+
+  // ---- lua/includes/waiter-poll.lua -------------------------------------------------------------
+
+  private waiterFate(id: string, seq: number, now: number): WaiterFate {
+    if (this.isClosedPlace(seq)) return CLOSED;
+    const lastSeen = this.seen.get(id);
+    if (lastSeen === undefined || this.isStale(lastSeen, now)) return STALE;
+    return { fate: 'live', lastSeen };
+  }
+
+  private pollWaiter(id: string, lastSeen: number, now: number): number {
+    const sinceHeartbeat = now - lastSeen;
+    if (sinceHeartbeat < this.config.pollRefusalMs) return -(this.config.pollRefusalMs - sinceHeartbeat);
     this.seen.delete(id); // re-insert at the back of the heartbeat order
     this.seen.set(id, now);
+    return this.line.rank(id)!;
   }
 
-  private abandon(id: string, seq: number, now: number): void {
+  // ---- lua/includes/waiters.lua -----------------------------------------------------------------
+
+  private abandonWaiter(id: string, seq: number, now: number): void {
     this.line.remove(id);
     this.seen.delete(id);
     this.totals.abandonedTotal++;
@@ -265,17 +305,32 @@ export class EventQueue {
     this.journal.append(now, 'user.removed', id, { seq, reason: 'EVENT_CLOSED' });
   }
 
-  private admit(id: string, seq: number, immediate: boolean, now: number): SessionRecord {
-    const session: SessionRecord = { seq, admittedAt: now, expiresAt: now + this.config.sessionTtlMs, successToken: null };
-    this.sessions.set(id, session);
-    this.trackExpiry(id, session);
-    this.totals.admittedTotal++;
-    // Only admissions from the line measure how fast it moves (an immediate one means nobody waited).
-    if (!immediate) {
-      const bucket = rateBucket(now);
-      this.rateBuckets.set(bucket, (this.rateBuckets.get(bucket) ?? 0) + 1);
+  private endWaiter(id: string, seq: number, fate: WaiterFate, now: number): 'EVENT_CLOSED' | 'WAIT_TIMEOUT' {
+    if (fate.fate === 'closed') {
+      this.removeWaiter(id, seq, now);
+      return 'EVENT_CLOSED';
     }
-    this.journal.append(now, 'user.admitted', id, { seq, expiresAt: session.expiresAt, immediate });
+    this.abandonWaiter(id, seq, now);
+    return 'WAIT_TIMEOUT';
+  }
+
+  // ---- lua/includes/sessions.lua ----------------------------------------------------------------
+
+  private isRunning(session: SessionRecord, now: number): boolean {
+    return session.expiresAt > now;
+  }
+
+  private countAdmissions(count: number, now: number): void {
+    this.totals.admittedTotal += count;
+    const bucket = rateBucket(now);
+    this.rateBuckets.set(bucket, (this.rateBuckets.get(bucket) ?? 0) + count);
+  }
+
+  /** Not counted in the admission rate: it happens only while nobody waits. */
+  private admitImmediately(id: string, seq: number, now: number): SessionRecord {
+    const session = this.startSession(id, seq, now);
+    this.totals.admittedTotal++;
+    this.journal.append(now, 'user.admitted', id, { seq, expiresAt: session.expiresAt, immediate: true });
     return session;
   }
 
@@ -291,6 +346,45 @@ export class EventQueue {
     }
   }
 
+  // ---- lua/includes/promote-into.lua ------------------------------------------------------------
+
+  /** Takes at most `max` heads off the line: O(free · log N). Lua pops them in chunks; one at a time here. */
+  private promoteInto(max: number, now: number): PromoteResult {
+    const result: PromoteResult = { admitted: 0, abandoned: 0 };
+    if (!admits(this.config.status)) return result;
+    const free = this.config.limitCnt - this.sessions.size;
+    let pops = 0;
+    while (result.admitted < free && pops < max) {
+      const head = this.line.peek();
+      if (!head) break;
+      pops++;
+      if (this.isClosedPlace(head.seq)) {
+        this.removeWaiter(head.id, head.seq, now);
+      } else if (this.isStale(this.seen.get(head.id), now)) {
+        this.abandonWaiter(head.id, head.seq, now);
+        result.abandoned++;
+      } else {
+        this.line.remove(head.id);
+        this.seen.delete(head.id);
+        const session = this.startSession(head.id, head.seq, now);
+        this.journal.append(now, 'user.admitted', head.id, { seq: head.seq, expiresAt: session.expiresAt, immediate: false });
+        result.admitted++;
+      }
+    }
+    if (result.admitted > 0) this.countAdmissions(result.admitted, now);
+    return result;
+  }
+
+  // ---- the memory store's own ------------------------------------------------------------------
+
+  /** The session's record and its place in the expiry order (Redis: its `sess` and `active` entries). */
+  private startSession(id: string, seq: number, now: number): SessionRecord {
+    const session: SessionRecord = { seq, admittedAt: now, expiresAt: now + this.config.sessionTtlMs, successToken: null };
+    this.sessions.set(id, session);
+    this.trackExpiry(id, session);
+    return session;
+  }
+
   private trackExpiry(id: string, session: SessionRecord): void {
     this.expiries.push({ id, seq: session.seq, expiresAt: session.expiresAt });
     // Ended sessions stay in the heap until their time comes; rebuild before they outnumber the running ones.
@@ -299,12 +393,6 @@ export class EventQueue {
 
   private rebuildExpiries(): void {
     this.expiries.rebuild([...this.sessions].map(([id, s]) => ({ id, seq: s.seq, expiresAt: s.expiresAt })));
-  }
-
-  private runningSession(place: Place, now: number): SessionRecord | null {
-    if (place.epoch !== this.epoch) return null;
-    const session = this.sessions.get(place.id);
-    return session?.seq === place.seq && session.expiresAt > now ? session : null;
   }
 
   private placeOf(id: string, seq: number): Place {
@@ -350,4 +438,9 @@ export class EventQueue {
     queue.rate = snapshot.rate;
     return queue;
   }
+}
+
+/** The place a reply names: the asker's, without anything else the object may carry. */
+export function placeEcho(place: Place): Place {
+  return { eventId: place.eventId, id: place.id, seq: place.seq, epoch: place.epoch };
 }

@@ -16,7 +16,7 @@ import {
   type VerifyResult,
 } from '@foyer/domain';
 
-import { EventQueue } from './event-queue.js';
+import { EventQueue, placeEcho } from './event-queue.js';
 import { FixedWindowCounter } from './fixed-window-counter.js';
 import { MemoryJournal } from './memory-journal.js';
 import { MEMORY_SNAPSHOT_FORMAT, type MemoryQueueSnapshot } from './memory-snapshot.js';
@@ -70,8 +70,18 @@ export class MemoryQueueStore implements QueueStore {
     return this.events.get(eventId)?.enter(id, this.clock.now()) ?? { outcome: 'NO_EVENT' };
   }
 
+  /** As RedisQueueStore polls: the heartbeat answers a live waiter; anything else, the full poll after it. */
   async poll(place: Place): Promise<PollResult> {
-    return this.events.get(place.eventId)?.poll(place, this.clock.now()) ?? { outcome: 'NO_EVENT' };
+    const event = this.events.get(place.eventId);
+    if (!event) return { outcome: 'NO_EVENT' }; // heartbeat-3 answers 0, then poll-9 NO_EVENT
+    const now = this.clock.now();
+    const heartbeat = event.heartbeat(place, now);
+    if (heartbeat > 0) {
+      const state = { status: 'WAIT', place: placeEcho(place), rank: heartbeat, measuredRate: event.measuredRate } as const;
+      return { outcome: 'STATE', state };
+    }
+    if (heartbeat < 0) return { outcome: 'TOO_FREQUENT', retryAfterMs: -heartbeat };
+    return event.poll(place, now);
   }
 
   async saveSuccessToken(place: Place, successToken: string): Promise<string | null> {

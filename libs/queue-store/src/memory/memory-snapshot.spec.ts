@@ -1,11 +1,13 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { FakeClock, type Place, type QueueConfig } from '@foyer/domain';
 
 import { MemoryQueueStore } from './memory-queue.store.js';
-import { MemorySnapshotFile } from './memory-snapshot.js';
+import { MemorySnapshotFile, type SnapshotLogger } from './memory-snapshot.js';
 
 const config = (overrides: Partial<QueueConfig> = {}): QueueConfig => ({
   eventId: 'concert',
@@ -25,13 +27,23 @@ async function placeOf(store: MemoryQueueStore, eventId: string, id: string): Pr
   return result.state.place;
 }
 
+/** Keeps what would be logged, so a case can read it (and the test output stays quiet). */
+class RecordingLogger implements SnapshotLogger {
+  readonly errors: string[] = [];
+  error(message: string): void {
+    this.errors.push(message);
+  }
+}
+
 describe('MemorySnapshotFile', () => {
   let dir: string;
+  let logger: RecordingLogger;
   let file: MemorySnapshotFile;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'foyer-snapshot-'));
-    file = new MemorySnapshotFile(join(dir, 'nested', 'queue.json'));
+    logger = new RecordingLogger();
+    file = new MemorySnapshotFile(join(dir, 'nested', 'queue.json'), logger);
   });
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -109,7 +121,60 @@ describe('MemorySnapshotFile', () => {
     expect(file.load()).toBeNull();
     writeFileSync(path, Buffer.from([0xff, 0xfe, 0x00, 0x01]));
     expect(file.load()).toBeNull();
-    expect(new MemorySnapshotFile(dir).load()).toBeNull(); // a directory
+    expect(new MemorySnapshotFile(dir, logger).load()).toBeNull(); // a directory
+  });
+
+  it('a missing file is a first start: nothing logged, nothing moved', () => {
+    expect(file.load()).toBeNull();
+    expect(logger.errors).toEqual([]);
+    expect(existsSync(join(dir, 'nested'))).toBe(false);
+  });
+
+  it('an unusable file is logged as an error, with its path and why, and kept aside whole for the operator', () => {
+    const path = join(dir, 'nested', 'queue.json');
+    file.save(new MemoryQueueStore().toSnapshot());
+    const cases = [
+      { content: '{"format":1,"events":[{"config":', why: /is not JSON/ },
+      { content: JSON.stringify({ format: 99, events: [], journals: [] }), why: /is not a queue snapshot of format 1/ },
+    ];
+    for (const [i, { content, why }] of cases.entries()) {
+      writeFileSync(path, content);
+      expect(file.load()).toBeNull();
+      expect(logger.errors).toHaveLength(i + 1);
+      const message = logger.errors[i]!;
+      expect(message).toContain(path);
+      expect(message).toMatch(why);
+
+      const kept = /kept as (\S+)$/.exec(message)?.[1];
+      expect(kept).toMatch(new RegExp(`^${path.replace(/[.\\]/g, '\\$&')}\\.unreadable-[0-9TZ-]+$`));
+      expect(readFileSync(kept!, 'utf8')).toBe(content);
+      expect(existsSync(path)).toBe(false); // the next save cannot replace it
+      rmSync(kept!); // two in one millisecond would share a name
+    }
+
+    // The store starts empty and saves again as usual.
+    file.save(new MemoryQueueStore().toSnapshot());
+    expect(file.load()).not.toBeNull();
+    expect(logger.errors).toHaveLength(cases.length);
+  });
+
+  it('a directory in its place is logged and left where it is', () => {
+    expect(new MemorySnapshotFile(dir, logger).load()).toBeNull();
+    expect(logger.errors).toEqual([expect.stringContaining(`the queue snapshot ${dir} cannot be read`)]);
+    expect(logger.errors[0]).not.toContain('kept');
+    expect(existsSync(dir)).toBe(true);
+  });
+
+  it("logs through Nest's logger when given none", () => {
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const path = join(dir, 'queue.json');
+      writeFileSync(path, 'not json');
+      expect(new MemorySnapshotFile(path).load()).toBeNull();
+      expect(error).toHaveBeenCalledWith(expect.stringContaining(path));
+    } finally {
+      error.mockRestore();
+    }
   });
 
   it('replaces the file whole and leaves no temporary file behind', async () => {

@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+import { Logger } from '@nestjs/common';
 import type { QueueConfig, QueueJournalEntry } from '@foyer/domain';
 
 export const MEMORY_SNAPSHOT_FORMAT = 1;
@@ -36,27 +37,44 @@ export interface MemoryJournalSnapshot {
   entries: QueueJournalEntry[];
 }
 
+/** Where an unusable snapshot is reported (Nest's logger by default, as the rest of the app logs). */
+export interface SnapshotLogger {
+  error(message: string): void;
+}
+
 /**
  * The embedded store's state on disk. `save` replaces the file atomically (write a temporary file,
  * flush it, rename), so a crash leaves the previous snapshot or the new one, never half of one.
  */
 export class MemorySnapshotFile {
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly logger: SnapshotLogger = new Logger('Stores'),
+  ) {}
 
-  /** `null` when there is no snapshot or it cannot be read: the store then starts empty. */
+  /**
+   * `null` when there is no snapshot or it cannot be used: the store then starts empty, and new
+   * epochs make old tickets PLACE_LOST. An unusable one is no quiet fresh start: it is logged as an
+   * error, with the path and why, and the file is kept aside as `<path>.unreadable-<time>`, since
+   * the next save (seconds later) would otherwise replace what an operator may still recover.
+   */
   load(): MemoryQueueSnapshot | null {
     let text: string;
     try {
       text = readFileSync(this.path, 'utf8');
-    } catch {
-      return null; // missing or unreadable: a fresh start, and new epochs make old tickets PLACE_LOST
+    } catch (err) {
+      if (errorCode(err) === 'ENOENT') return null; // the first start
+      // A directory in its place holds nothing of ours to keep aside (and saves will fail, loudly too).
+      return this.unusable(`cannot be read (${errorMessage(err)})`, errorCode(err) !== 'EISDIR');
     }
+    let value: unknown;
     try {
-      const value: unknown = JSON.parse(text);
-      return isMemoryQueueSnapshot(value) ? value : null;
-    } catch {
-      return null; // corrupt (e.g. a torn write by another tool): treated as lost
+      value = JSON.parse(text);
+    } catch (err) {
+      return this.unusable(`is not JSON, perhaps a torn write by another tool (${errorMessage(err)})`);
     }
+    if (!isMemoryQueueSnapshot(value)) return this.unusable(`is not a queue snapshot of format ${MEMORY_SNAPSHOT_FORMAT}`);
+    return value;
   }
 
   save(snapshot: MemoryQueueSnapshot): void {
@@ -71,6 +89,31 @@ export class MemorySnapshotFile {
     }
     renameSync(temporary, this.path);
   }
+
+  private unusable(why: string, keepAside = true): null {
+    let message = `the queue snapshot ${this.path} ${why}; the queue starts empty and tickets from before answer PLACE_LOST`;
+    if (keepAside) {
+      const aside = `${this.path}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      try {
+        renameSync(this.path, aside);
+        message += `; the file is kept as ${aside}`;
+      } catch (err) {
+        message += `; it could not be kept aside as ${aside} (${errorMessage(err)}), so the next save replaces it`;
+      }
+    }
+    this.logger.error(message);
+    return null;
+  }
+}
+
+// By shape, not instanceof: an error from another realm (a test sandbox, a worker) is still one.
+function errorCode(err: unknown): unknown {
+  return typeof err === 'object' && err !== null ? (err as NodeJS.ErrnoException).code : undefined;
+}
+
+function errorMessage(err: unknown): string {
+  const message = typeof err === 'object' && err !== null ? (err as Error).message : undefined;
+  return typeof message === 'string' ? message : String(err);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

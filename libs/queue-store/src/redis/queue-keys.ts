@@ -3,7 +3,12 @@
  * KEYS, never assemble them, so a Cluster can route each call to the slot that holds the event.
  */
 
-/** The per-event keys (see STORE-SPEC.md for what each holds). */
+/**
+ * The per-event keys. What each holds is written in the header of the Lua that handles it:
+ * includes/config (cfg), includes/waiters (wait, seen), includes/sessions (active, sess, tok, done),
+ * includes/journal (log); seq is the arrival counter enter-10 increments; stats holds the totals of
+ * stats-3 and the admission-rate buckets and rate of rate-buckets-2 and set-rate-2.
+ */
 export const EVENT_KEY_NAMES = ['cfg', 'seq', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'log'] as const;
 export type EventKeyName = (typeof EVENT_KEY_NAMES)[number];
 

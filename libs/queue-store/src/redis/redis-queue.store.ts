@@ -18,13 +18,11 @@ import {
   type SweepResult,
   type VerifyResult,
 } from '@foyer/domain';
+import { EXIT_PROMOTE_MAX } from '../exit-promotion.js';
 import { QueueKeys } from './queue-keys.js';
 import { RateCopies } from './rate-copies.js';
 import { decodeHeartbeat, decodeReply, parseRate } from './script-replies.js';
 import { SCRIPT_KEYS, runScript, type EventScriptName, type ScriptArg } from './scripts.js';
-
-/** An exit admits into its freed slot in the same step; this bounds the heads one exit may pop. */
-export const EXIT_PROMOTE_MAX = 1000;
 
 export interface RedisQueueStoreOptions {
   /** Prefix of every key (`REDIS_KEY_PREFIX`), so deployments and test runs can share a server. */

@@ -19,12 +19,10 @@
   Returns: 1, or 0 when the cache already holds a newer version (a stale writer, such as a tick
   that read the row before a PATCH, must never undo the change)
 ]]
+--@include "event-status"
+
 local ev = { cfg = KEYS[1], seq = KEYS[2] }
 local status = ARGV[1]
-
-local function refusesEntry(s)
-  return s == 'DRAFT' or s == 'CLOSED'
-end
 
 local previous = redis.call('HMGET', ev.cfg, 'epoch', 'status', 'version')
 if previous[1] and tonumber(previous[3]) and tonumber(previous[3]) > tonumber(ARGV[7]) then

@@ -26,6 +26,7 @@
     {WAIT, seq, epoch, rank, rate}   rate: admissions per second, "" or nil when unknown
 ]]
 --@include "replies"
+--@include "event-status"
 --@include "config"
 --@include "waiters"
 --@include "sessions"
@@ -40,25 +41,23 @@ local cfg = readConfig(ev.cfg)
 if not cfg then
   return { REPLY.NO_EVENT }
 end
-if cfg.status == 'DRAFT' or cfg.status == 'CLOSED' then
+if refusesEntry(cfg.status) then
   return { REPLY.NOT_OPEN, cfg.status }
 end
 local now = nowMs()
 
 local waitSeq = tonumber(redis.call('ZSCORE', ev.wait, id))
 if waitSeq then
-  if isClosedPlace(cfg, waitSeq) then
-    removeWaiter(ev, id, waitSeq)
-  elseif isStale(cfg, tonumber(redis.call('ZSCORE', ev.seen, id)), now) then
-    abandonWaiter(ev, id, waitSeq)
-  else
+  local fate = waiterFate(ev, cfg, id, waitSeq, now)
+  if fate == 'live' then
     return { REPLY.ALREADY_QUEUED }
   end
+  endWaiter(ev, id, waitSeq, fate)
 end
 
 local session = parseSession(redis.call('HGET', ev.sess, id))
 if session then
-  if session.expiresAt > now then
+  if isRunning(session, now) then
     return { REPLY.ALREADY_QUEUED }
   end
   endSession(ev, id, session.seq, 'S')
@@ -69,7 +68,7 @@ if cfg.blockReentry and redis.call('HEXISTS', ev.done, id) == 1 then
 end
 
 local seq = redis.call('INCR', ev.seq)
-if cfg.status == 'OPEN' and redis.call('ZCARD', ev.wait) == 0
+if admits(cfg.status) and redis.call('ZCARD', ev.wait) == 0
     and redis.call('ZCARD', ev.active) < cfg.limitCnt then
   local expiresAt = admitImmediately(ev, cfg, id, seq, now)
   return { REPLY.ENTER, seq, cfg.epoch, now, expiresAt }

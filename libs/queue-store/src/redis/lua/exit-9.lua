@@ -16,7 +16,7 @@
   ARGV[1] id
   ARGV[2] seq of the place
   ARGV[3] epoch of the place
-  ARGV[4] most waiters to pop for the freed slots
+  ARGV[4] most waiters to pop for the freed slots (EXIT_PROMOTE_MAX: exit-promotion.ts says why)
   ARGV[5] rate bucket width (ms)
 
   Returns:
@@ -47,7 +47,7 @@ local now = nowMs()
 
 local session = parseSession(redis.call('HGET', ev.sess, id))
 if session and session.seq == seq then
-  if session.expiresAt <= now then
+  if not isRunning(session, now) then
     endSession(ev, id, seq, 'S')
     return { REPLY.ENDED_BY_CLOCK }
   end

@@ -1,8 +1,9 @@
 #!lua
 --[[
   The current state of a place. A waiter's poll is a heartbeat, refused (changing nothing) when it
-  comes sooner than pollRefusalMs after the last one. Active users are not paced. The hottest
-  script: a handful of O(1) / O(log N) reads and one ZADD.
+  comes sooner than pollRefusalMs after the last one: the waiter branch of heartbeat-3 too, both
+  from the waiter-poll include. Active users are not paced. A handful of O(1) / O(log N) reads and
+  one ZADD; heartbeat-3 answers a live waiter's poll before this runs.
 
   KEYS[1] cfg
   KEYS[2] wait
@@ -49,26 +50,20 @@ end
 local now = nowMs()
 
 if tonumber(redis.call('ZSCORE', ev.wait, id)) == seq then
-  if isClosedPlace(cfg, seq) then
-    removeWaiter(ev, id, seq)
-    return { REPLY.EXPIRED, seq, epoch, 'EVENT_CLOSED' }
+  local fate, lastSeen = waiterFate(ev, cfg, id, seq, now)
+  if fate ~= 'live' then
+    return { REPLY.EXPIRED, seq, epoch, endWaiter(ev, id, seq, fate) }
   end
-  local lastSeen = tonumber(redis.call('ZSCORE', ev.seen, id))
-  if isStale(cfg, lastSeen, now) then
-    abandonWaiter(ev, id, seq)
-    return { REPLY.EXPIRED, seq, epoch, 'WAIT_TIMEOUT' }
+  local rank = pollWaiter(ev, cfg, id, lastSeen, now)
+  if rank < 0 then
+    return { REPLY.TOO_FREQUENT, -rank }
   end
-  if now - lastSeen < cfg.pollRefusalMs then
-    return { REPLY.TOO_FREQUENT, cfg.pollRefusalMs - (now - lastSeen) }
-  end
-  redis.call('ZADD', ev.seen, now, id)
-  local rank = redis.call('ZRANK', ev.wait, id) + 1
   return { REPLY.WAIT, seq, epoch, rank, redis.call('HGET', ev.stats, 'rate') }
 end
 
 local session = parseSession(redis.call('HGET', ev.sess, id))
 if session and session.seq == seq then
-  if session.expiresAt > now then
+  if isRunning(session, now) then
     return { REPLY.ENTER, seq, epoch, session.admittedAt, session.expiresAt, redis.call('HGET', ev.tok, id) }
   end
   endSession(ev, id, seq, 'S')

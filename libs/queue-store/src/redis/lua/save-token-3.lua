@@ -24,7 +24,7 @@ if redis.call('HGET', ev.cfg, 'epoch') ~= ARGV[3] then
   return nil
 end
 local session = parseSession(redis.call('HGET', ev.sess, id))
-if not session or session.seq ~= tonumber(ARGV[2]) or session.expiresAt <= nowMs() then
+if not session or session.seq ~= tonumber(ARGV[2]) or not isRunning(session, nowMs()) then
   return nil
 end
 redis.call('HSETNX', ev.tok, id, ARGV[4])

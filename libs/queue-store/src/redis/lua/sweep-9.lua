@@ -33,6 +33,7 @@ if not cfg or max <= 0 then
 end
 local now = nowMs()
 
+-- What isRunning, isStale and isClosedPlace end, each read as a range (their bounds from the includes).
 local ended = redis.call('ZRANGEBYSCORE', ev.active, '-inf', now, 'LIMIT', 0, max)
 for i = 1, #ended do
   local id = ended[i]
@@ -40,7 +41,7 @@ for i = 1, #ended do
   endSession(ev, id, session and session.seq or 0, 'S')
 end
 
-local stale = redis.call('ZRANGEBYSCORE', ev.seen, '-inf', '(' .. int(now - cfg.waitTimeoutMs), 'LIMIT', 0, max)
+local stale = redis.call('ZRANGEBYSCORE', ev.seen, '-inf', '(' .. int(oldestLiveHeartbeat(cfg, now)), 'LIMIT', 0, max)
 for i = 1, #stale do
   local id = stale[i]
   abandonWaiter(ev, id, tonumber(redis.call('ZSCORE', ev.wait, id)) or 0)

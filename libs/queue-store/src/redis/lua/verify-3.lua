@@ -34,7 +34,7 @@ end
 
 local session = parseSession(redis.call('HGET', ev.sess, id))
 if session and session.seq == seq then
-  if session.expiresAt > nowMs() then
+  if isRunning(session, nowMs()) then
     return { REPLY.VALID, session.expiresAt }
   end
   return { REPLY.ENDED_BY_CLOCK }

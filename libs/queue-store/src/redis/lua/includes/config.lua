@@ -1,5 +1,7 @@
 --[[
-  The cached event settings (the `cfg` hash) and the rules that read them.
+  The cached event settings (the `cfg` hash) and the rules that read them, written once here for
+  every script (the status rules are in event-status). The memory store's twins of isClosedPlace
+  and isStale are in memory/event-queue.ts.
   An event exists in the store iff its cfg has an epoch.
 ]]
 local function readConfig(cfgKey)
@@ -20,12 +22,18 @@ local function readConfig(cfgKey)
   }
 end
 
--- A place taken before the event last switched to DRAFT or CLOSED has ended.
+-- A place taken before the event last switched to DRAFT or CLOSED has ended (sweep-9 reads the
+-- same rule as a range: seq up to closedSeq).
 local function isClosedPlace(cfg, seq)
   return seq <= cfg.closedSeq
 end
 
+-- The oldest heartbeat that still holds a place now (sweep-9 ranges over the older ones).
+local function oldestLiveHeartbeat(cfg, now)
+  return now - cfg.waitTimeoutMs
+end
+
 -- A waiter whose last heartbeat is older than the wait timeout has lost the place, by the clock.
 local function isStale(cfg, lastSeen, now)
-  return lastSeen == nil or now - lastSeen > cfg.waitTimeoutMs
+  return lastSeen == nil or lastSeen < oldestLiveHeartbeat(cfg, now)
 end

@@ -1,8 +1,9 @@
 --[[
   Admits waiters into free slots in arrival order: O(free * log N), never O(line).
   Pops heads with ZPOPMIN sized to what is still needed, at most `max` pops in all, so one call
-  stays short. A popped head of a closed place is removed, a stale one abandoned (neither uses
-  a slot), the others admitted. Only an OPEN event admits.
+  stays short (the scheduler's batch; EXIT_PROMOTE_MAX for an exit). A popped head of a closed
+  place is removed, a stale one abandoned (neither uses a slot), the others admitted: waiterFate's
+  order, over heartbeats read in one ZMSCORE per chunk. Only an event that admits() admits.
 
   The admissions of one ZPOPMIN are written together, one command per key for the whole chunk
   (ZREM seen, ZADD active, HSET sess, HDEL tok) and the counters once per call: the same
@@ -11,16 +12,19 @@
   ev: the script's key table (wait, seen, active, sess, tok, stats, log).
   Returns admitted, abandoned.
 ]]
+--@include "event-status"
 --@include "config"
 --@include "waiters"
 --@include "sessions"
 
 -- Heads per ZPOPMIN: bounds the argument lists handed to unpack (Lua's stack is 8,000 slots).
+-- A limit of Lua's, not a rule of the queue (it splits pops, never changes who is admitted), so
+-- it stays here rather than in TypeScript.
 local PROMOTE_CHUNK = 1000
 
 local function promoteInto(ev, cfg, now, max, rateBucketMs)
   local admitted, abandoned, pops = 0, 0, 0
-  if cfg.status ~= 'OPEN' then
+  if not admits(cfg.status) then
     return admitted, abandoned
   end
   local free = cfg.limitCnt - redis.call('ZCARD', ev.active)

@@ -13,6 +13,12 @@ local function parseSession(raw)
   return { seq = tonumber(seq), admittedAt = tonumber(admittedAt), expiresAt = tonumber(expiresAt) }
 end
 
+-- A session runs until its expiresAt, by the clock; from expiresAt on it has ended, swept or not
+-- (sweep-9 reads the same rule as a range: expiresAt up to now).
+local function isRunning(session, now)
+  return session.expiresAt > now
+end
+
 local function parseDone(raw)
   if not raw then
     return nil

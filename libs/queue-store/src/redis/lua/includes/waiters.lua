@@ -1,7 +1,9 @@
 --[[
-  Ending a waiter's place. A waiter is only its `wait` and `seen` entries.
+  Waiters. A waiter is only its `wait` (score = seq) and `seen` (score = last heartbeat) entries.
+  How a place in the line ends, journaled; whether it still holds is in waiter-poll.
   ev: the script's key table (wait, seen, stats, log).
 ]]
+--@include "waiter-poll"
 --@include "journal"
 
 -- The heartbeat went stale: the waiter left.
@@ -17,4 +19,14 @@ local function removeWaiter(ev, id, seq)
   redis.call('ZREM', ev.wait, id)
   redis.call('ZREM', ev.seen, id)
   journal(ev.log, 'user.removed', id, '{"seq":' .. int(seq) .. ',"reason":"EVENT_CLOSED"}')
+end
+
+-- Ends a place that waiterFate found lapsed, journaled. Returns the reason its ticket now answers.
+local function endWaiter(ev, id, seq, fate)
+  if fate == 'closed' then
+    removeWaiter(ev, id, seq)
+    return 'EVENT_CLOSED'
+  end
+  abandonWaiter(ev, id, seq)
+  return 'WAIT_TIMEOUT'
 end
