@@ -13,5 +13,8 @@ export const STORE_CONNECTION = Symbol('StoreConnection');
 
 /** The port tokens as aliases of the one store `QUEUE_STORE` provides: provide them beside it. */
 export function queueStorePortProviders(): Provider[] {
-  return [QUEUE_OPERATIONS, QUEUE_OUTBOX, RATE_LIMIT_STORE, STORE_CONNECTION].map((provide) => ({ provide, useExisting: QUEUE_STORE }));
+  return [QUEUE_OPERATIONS, QUEUE_OUTBOX, RATE_LIMIT_STORE, STORE_CONNECTION].map((provide) => ({
+    provide,
+    useExisting: QUEUE_STORE,
+  }));
 }

@@ -36,13 +36,21 @@ describe('EnterQueue', () => {
     await world.events.save({ eventId: 'e', limitCnt: 1, sessionTtlSec: 600 });
     const state = await enter.execute({ eventId: 'e', id: 'u1', ticket: null });
 
-    expect(state).toMatchObject({ status: 'ENTER', id: 'u1', eventId: 'e', expiresAt: new Date(world.clock.now() + 600_000).toISOString() });
+    expect(state).toMatchObject({
+      status: 'ENTER',
+      id: 'u1',
+      eventId: 'e',
+      expiresAt: new Date(world.clock.now() + 600_000).toISOString(),
+    });
     if (state.status !== 'ENTER') return;
     expect(world.tickets.read(state.ticket)).toMatchObject({ eventId: 'e', id: 'u1' });
     expect(await world.successTokens.verify(state.successToken)).toMatchObject({ ok: true, claims: { eventId: 'e', id: 'u1' } });
     // The token was stored with the session: a later answer for it carries the same one.
     const place = world.tickets.read(state.ticket)!;
-    expect(await world.store.poll(place)).toMatchObject({ outcome: 'STATE', state: { session: { successToken: state.successToken } } });
+    expect(await world.store.poll(place)).toMatchObject({
+      outcome: 'STATE',
+      state: { session: { successToken: state.successToken } },
+    });
     expect(world.metrics.admissions.count('event=e,via=enter')).toBe(1);
     expect(world.metrics.enters.count('event=e,outcome=ENTER')).toBe(1);
   });
@@ -101,7 +109,10 @@ describe('EnterQueue', () => {
     await expect(enter.execute({ eventId: 's', idToken: 'not-a-token', ticket: null })).rejects.toMatchObject({
       code: 'INVALID_ID_TOKEN',
     });
-    expect(await enter.execute({ eventId: 's', idToken: token, ticket: null })).toMatchObject({ status: 'ENTER', id: 'member-9' });
+    expect(await enter.execute({ eventId: 's', idToken: token, ticket: null })).toMatchObject({
+      status: 'ENTER',
+      id: 'member-9',
+    });
   });
 
   it('makes an id when the visitor sends none', async () => {
@@ -114,7 +125,10 @@ describe('EnterQueue', () => {
     await world.events.save({ eventId: 'e', limitCnt: 1, blockReentry: true, sessionTtlSec: 60 });
     await enter.execute({ eventId: 'e', id: 'u1', ticket: null });
     world.clock.advance(61_000);
-    expect(await enter.execute({ eventId: 'e', id: 'u1', ticket: null })).toMatchObject({ status: 'BLOCK', reason: 'REENTRY_BLOCKED' });
+    expect(await enter.execute({ eventId: 'e', id: 'u1', ticket: null })).toMatchObject({
+      status: 'BLOCK',
+      reason: 'REENTRY_BLOCKED',
+    });
   });
 
   it('refuses events that do not exist or take no places', async () => {

@@ -38,7 +38,14 @@ describe('ExitSession', () => {
 
   it('refuses tokens that are not ours, and events that are gone', async () => {
     await expect(exit.execute('a.b.c')).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
-    const token = await world.successTokens.sign({ eventId: 'gone', id: 'u', seq: 1, epoch: 'x', admittedAt: 0, expiresAt: 1e13 });
+    const token = await world.successTokens.sign({
+      eventId: 'gone',
+      id: 'u',
+      seq: 1,
+      epoch: 'x',
+      admittedAt: 0,
+      expiresAt: 1e13,
+    });
     await expect(exit.execute(token)).rejects.toMatchObject({ code: 'EVENT_NOT_FOUND' });
   });
 });

@@ -16,7 +16,12 @@ import {
  * The answers are built field by field (no spreads, no object for the tokens): this runs on every
  * poll. An absent `message` is `undefined`, which no serialiser writes.
  */
-export function toQueueState(event: EventRecord, state: PlaceState, ticket: string | null, successToken: string | null): QueueState {
+export function toQueueState(
+  event: EventRecord,
+  state: PlaceState,
+  ticket: string | null,
+  successToken: string | null,
+): QueueState {
   const message = event.message || undefined;
   switch (state.status) {
     case 'WAIT':
@@ -45,9 +50,23 @@ export function toQueueState(event: EventRecord, state: PlaceState, ticket: stri
       };
     }
     case 'BLOCK':
-      return { id: state.place.id, eventId: event.eventId, eventStatus: event.status, message, status: 'BLOCK', reason: 'REENTRY_BLOCKED' };
+      return {
+        id: state.place.id,
+        eventId: event.eventId,
+        eventStatus: event.status,
+        message,
+        status: 'BLOCK',
+        reason: 'REENTRY_BLOCKED',
+      };
     case 'EXPIRED':
-      return { id: state.place.id, eventId: event.eventId, eventStatus: event.status, message, status: 'EXPIRED', reason: state.reason };
+      return {
+        id: state.place.id,
+        eventId: event.eventId,
+        eventStatus: event.status,
+        message,
+        status: 'EXPIRED',
+        reason: state.reason,
+      };
   }
 }
 

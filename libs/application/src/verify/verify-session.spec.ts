@@ -35,7 +35,14 @@ describe('VerifySession', () => {
 
   it('refuses tokens that are not ours, and tokens of events that are gone', async () => {
     expect(await verify.execute('a.b.c')).toEqual({ valid: false, reason: 'INVALID' });
-    const token = await world.successTokens.sign({ eventId: 'gone', id: 'u', seq: 1, epoch: 'x', admittedAt: 0, expiresAt: 1e13 });
+    const token = await world.successTokens.sign({
+      eventId: 'gone',
+      id: 'u',
+      seq: 1,
+      epoch: 'x',
+      admittedAt: 0,
+      expiresAt: 1e13,
+    });
     expect(await verify.execute(token)).toEqual({ valid: false, reason: 'EVENT_NOT_FOUND' });
   });
 });

@@ -2,7 +2,15 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { EventRepository, QueueOperations, StoreConnection } from '@foyer/domain';
 import type { Database } from '@foyer/persistence';
-import { DATABASE, ErrorResponseDto, EVENT_REPOSITORY, FoyerMetrics, QUEUE_OPERATIONS, STORE_CONNECTION, StoreUnavailableError } from '@foyer/platform';
+import {
+  DATABASE,
+  ErrorResponseDto,
+  EVENT_REPOSITORY,
+  FoyerMetrics,
+  QUEUE_OPERATIONS,
+  STORE_CONNECTION,
+  StoreUnavailableError,
+} from '@foyer/platform';
 
 @ApiTags('operations')
 @Controller()
