@@ -12,7 +12,7 @@ const swc = {
 };
 
 const moduleNameMapper = {
-  '^@foyer/(domain|queue-store|persistence|tokens|config|waiting-room|platform|callbacks|pages|sdk)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@foyer/(domain|application|queue-store|persistence|tokens|config|waiting-room|platform|callbacks|pages|sdk)$': '<rootDir>/libs/$1/src/index.ts',
   '^@foyer/sdk/server$': '<rootDir>/libs/sdk/src/server/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };

@@ -1,5 +1,11 @@
 import type { EventStatus } from './event.js';
 
+export const QUEUE_STATUSES = ['WAIT', 'ENTER', 'BLOCK', 'EXPIRED'] as const;
+export type QueueStatus = (typeof QUEUE_STATUSES)[number];
+
+export const BLOCK_REASONS = ['REENTRY_BLOCKED'] as const;
+export type BlockReason = (typeof BLOCK_REASONS)[number];
+
 export const EXPIRED_REASONS = ['WAIT_TIMEOUT', 'SESSION_ENDED', 'EXITED', 'EVENT_CLOSED', 'PLACE_LOST'] as const;
 export type ExpiredReason = (typeof EXPIRED_REASONS)[number];
 
@@ -26,8 +32,32 @@ export type QueueState =
       expiresAt: string;
       successUrl?: string;
     })
-  | (StateBase & { status: 'BLOCK'; reason: 'REENTRY_BLOCKED' })
+  | (StateBase & { status: 'BLOCK'; reason: BlockReason })
   | (StateBase & { status: 'EXPIRED'; reason: ExpiredReason });
+
+/** Every field of any QueueState. */
+export type QueueStateField = QueueState extends infer S ? (S extends unknown ? keyof S : never) : never;
+
+/**
+ * The fields of QueueState as a value, in the order answers are written: the response schema is
+ * built from it, and queue-state drift specs compare the DTO and the SDK with it.
+ */
+export const QUEUE_STATE_FIELDS = [
+  'id',
+  'eventId',
+  'eventStatus',
+  'message',
+  'status',
+  'ticket',
+  'expectedInfo',
+  'pollAfterMs',
+  'successToken',
+  'expiresAt',
+  'successUrl',
+  'reason',
+] as const satisfies readonly QueueStateField[];
+
+export const EXPECTED_INFO_FIELDS = ['rank', 'waitSeconds', 'time'] as const satisfies readonly (keyof ExpectedInfo)[];
 
 /**
  * A successUrl with the token appended as `wr_token`. The rest of its query is kept byte for byte

@@ -3,6 +3,7 @@ export * from './error-response.dto.js';
 export * from './foyer-exception.filter.js';
 export * from './metrics.js';
 export * from './plain-route.js';
+export * from './queue-store-ports.js';
 export * from './tokens.js';
 export * from './unavailable.js';
 export * from './validation.js';

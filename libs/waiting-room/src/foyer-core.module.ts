@@ -4,6 +4,7 @@ import type { FoyerConfig } from '@foyer/config';
 import { systemClock, type Clock, type QueueStore } from '@foyer/domain';
 import { openDatabase, PrismaEventRepository, PrismaJournalRepository, type Database } from '@foyer/persistence';
 import { CLOCK, CONFIG, DATABASE, EVENT_LOOKUP, EVENT_REPOSITORY, FoyerMetrics, JOURNAL_REPOSITORY, QUEUE_STORE } from '@foyer/platform';
+import { queueStorePortProviders } from '@foyer/platform';
 import { createRedis, MemoryQueueStore, MemorySnapshotFile, readyWithin, RedisQueueStore } from '@foyer/queue-store';
 import { IdTokenVerifier, SuccessTokens, TicketCodec } from '@foyer/tokens';
 import { EventCatalog } from './events/event-catalog.js';
@@ -106,6 +107,7 @@ export class FoyerCoreModule {
       { provide: CONFIG, useValue: config },
       { provide: CLOCK, useValue: clock },
       { provide: QUEUE_STORE, useFactory: () => createQueueStore(config, clock) },
+      ...queueStorePortProviders(),
       {
         provide: DATABASE,
         useFactory: () => openDatabaseOrExplain(config),

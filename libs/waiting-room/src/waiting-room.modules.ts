@@ -2,17 +2,16 @@ import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AdminGuard } from '@foyer/platform';
 import { ActiveController } from './active/active.controller.js';
-import { ActiveService } from './active/active.service.js';
-import { SessionTokens } from './active/session-tokens.js';
+import { activeUseCaseProviders } from './active/active.providers.js';
 import { EventsController } from './events/events.controller.js';
 import { EventsService } from './events/events.service.js';
 import { JournalController } from './journal/journal.controller.js';
 import { OpsController } from './ops/ops.controller.js';
 import { EnterRateLimiter } from './queue/enter-rate-limiter.js';
 import { QueueController } from './queue/queue.controller.js';
-import { QueueService } from './queue/queue.service.js';
-import { QueueStateMapper } from './queue/queue-state.mapper.js';
+import { queueUseCaseProviders } from './queue/queue.providers.js';
 import { QueueScheduler } from './scheduler/queue-scheduler.js';
+import { schedulerUseCaseProviders } from './scheduler/scheduler.providers.js';
 import { EventSeriesService } from './series/event-series.service.js';
 import { EventSeriesSampler } from './series/series-sampler.js';
 import { EventSeriesController } from './series/series.controller.js';
@@ -20,7 +19,7 @@ import { EventSeriesController } from './series/series.controller.js';
 /** Visitors and customer backends: enter, poll, verify, exit, JWKS. */
 @Module({
   controllers: [QueueController, ActiveController],
-  providers: [QueueService, QueueStateMapper, SessionTokens, EnterRateLimiter, ActiveService],
+  providers: [...queueUseCaseProviders, EnterRateLimiter, ...activeUseCaseProviders],
 })
 export class VisitorModule {}
 
@@ -38,6 +37,6 @@ export class OpsModule {}
 /** The `scheduler` role: promotion, expiry, journal forwarding and retention, the events' series. */
 @Module({
   imports: [ScheduleModule.forRoot()],
-  providers: [QueueScheduler, EventSeriesSampler],
+  providers: [QueueScheduler, ...schedulerUseCaseProviders, EventSeriesSampler],
 })
 export class SchedulerModule {}

@@ -45,7 +45,7 @@ const INCLUSIVE_PROBES: { name: string; match: (fn: string, url: string) => bool
   { name: 'Redis client (ioredis)', match: (_f, u) => u.includes('/node_modules/ioredis/') },
   { name: 'metrics (prom-client)', match: (_f, u) => u.includes('/node_modules/prom-client/') },
   { name: 'JSON serialisation', match: (f, u) => f === 'stringify' || f === 'serialize' || u.includes('fast-json-stringify') },
-  { name: 'answer mapping (QueueStateMapper)', match: (_f, u) => u.includes('/queue/queue-state.mapper.js') },
+  { name: 'answer mapping (toQueueState)', match: (_f, u) => u.includes('/place/queue-state.mapper.js') },
 ];
 
 /** A request being served: the span of the profile that counts runs from the first such sample to the last. */

@@ -2,8 +2,8 @@ import type { EventStatus } from '../event.js';
 import type { ExpiredReason } from '../queue-state.js';
 
 /**
- * The atomic queue operations. `RedisQueueStore` (one Lua script per operation) and
- * `MemoryQueueStore` implement it and pass one contract suite (`test/queue-store.contract.ts`).
+ * The queue store's ports. `RedisQueueStore` (one Lua script per operation) and
+ * `MemoryQueueStore` implement them all and pass one contract suite (`test/queue-store.contract.ts`).
  *
  * Times are milliseconds since the epoch, taken from the store's own clock (Redis `TIME`, or the
  * injected clock of the memory store), never from the caller, so processes never disagree.
@@ -112,7 +112,11 @@ export interface QueueJournalEntry {
   payload: Record<string, unknown>;
 }
 
-export interface QueueStore {
+/**
+ * The line itself: places, sessions and the cached settings of each event, one atomic operation
+ * per method. What the contract suite checks both stores against.
+ */
+export interface QueueOperations {
   /**
    * Writes the cached settings of an event. Creates the event's epoch when there is none. A switch
    * into `DRAFT` or `CLOSED` ends every place taken before it (they answer `EVENT_CLOSED` at once
@@ -156,7 +160,10 @@ export interface QueueStore {
 
   /** Removes all queue state of an event except its journal. */
   dropEvent(eventId: string): Promise<void>;
+}
 
+/** Each event's outbox: the journal entries the queue operations wrote, until they are forwarded. */
+export interface QueueOutbox {
   /** The oldest `max` journal entries not yet acknowledged. */
   readJournal(eventId: string, max: number): Promise<QueueJournalEntry[]>;
 
@@ -165,10 +172,22 @@ export interface QueueStore {
 
   /** Forgets the whole journal of an event (after its deletion was forwarded). */
   dropJournal(eventId: string): Promise<void>;
+}
 
+/** A fixed-window hit counter shared by every instance (the enter rate limit). */
+export interface RateLimitStore {
   /** Counts one hit of `key` in the current window; `allowed: false` past `limit`. */
   hit(key: string, limit: number, windowMs: number): Promise<{ allowed: boolean; retryAfterMs: number }>;
+}
 
+/** The store's connection: whether it answers, and its end at shutdown. */
+export interface StoreConnection {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Everything a store adapter provides (`RedisQueueStore`, `MemoryQueueStore`). Consumers inject
+ * the one port they use, so each says what it touches: a rate limiter cannot drop an event.
+ */
+export interface QueueStore extends QueueOperations, QueueOutbox, RateLimitStore, StoreConnection {}

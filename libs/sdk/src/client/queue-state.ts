@@ -1,7 +1,14 @@
 /** API.md's QueueState: what every enter, resume and poll answers, one shape per `status`. */
 
-export type EventStatus = 'DRAFT' | 'OPEN' | 'PAUSED' | 'CLOSED';
-export type ExpiredReason = 'WAIT_TIMEOUT' | 'SESSION_ENDED' | 'EXITED' | 'EVENT_CLOSED' | 'PLACE_LOST';
+// The SDK is installed alone, so it keeps its own copy of the contract's lists; Foyer's
+// queue-state-drift.spec.ts fails when they and the types below part from the server's.
+export const EVENT_STATUSES = ['DRAFT', 'OPEN', 'PAUSED', 'CLOSED'] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+
+export const QUEUE_STATUSES = ['WAIT', 'ENTER', 'BLOCK', 'EXPIRED'] as const;
+
+export const EXPIRED_REASONS = ['WAIT_TIMEOUT', 'SESSION_ENDED', 'EXITED', 'EVENT_CLOSED', 'PLACE_LOST'] as const;
+export type ExpiredReason = (typeof EXPIRED_REASONS)[number];
 
 export interface ExpectedInfo {
   /** 1-based: rank 1 is admitted next. */
@@ -54,7 +61,7 @@ export type QueueState = WaitingState | AdmittedState | BlockedState | ExpiredSt
 /** Every state but `WAIT`: where a wait ends. */
 export type SettledQueueState = Exclude<QueueState, WaitingState>;
 
-const STATUSES: ReadonlySet<string> = new Set(['WAIT', 'ENTER', 'BLOCK', 'EXPIRED']);
+const STATUSES: ReadonlySet<string> = new Set(QUEUE_STATUSES);
 
 /**
  * The body as a QueueState when it has the fields its `status` promises, else `null`: a proxy's

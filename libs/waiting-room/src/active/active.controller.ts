@@ -1,21 +1,26 @@
 import type { JWK } from 'jose';
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ExitSession, VerifySession, type ExitAnswer, type VerifyAnswer } from '@foyer/application';
 import { ErrorResponseDto } from '@foyer/platform';
-import { ActiveService, type ExitAnswer, type VerifyAnswer } from './active.service.js';
+import { SuccessTokens } from '@foyer/tokens';
 import { ExitAnswerDto, SuccessTokenDto, VerifyAnswerDto } from './success-token.dto.js';
 
 @ApiTags('customer backends')
 @Controller()
 export class ActiveController {
-  constructor(private readonly active: ActiveService) {}
+  constructor(
+    private readonly verifySession: VerifySession,
+    private readonly exitSession: ExitSession,
+    private readonly successTokens: SuccessTokens,
+  ) {}
 
   @Post('v1/active/verify')
   @HttpCode(200)
   @ApiOperation({ summary: "Check an admitted user's successToken online (sees exits and expiry by the clock)" })
   @ApiResponse({ status: 200, type: VerifyAnswerDto })
   verify(@Body() body: SuccessTokenDto): Promise<VerifyAnswer> {
-    return this.active.verify(body.successToken);
+    return this.verifySession.execute(body.successToken);
   }
 
   @Post('v1/active/exit')
@@ -28,12 +33,12 @@ export class ActiveController {
   @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'INVALID_TOKEN' })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'EVENT_NOT_FOUND' })
   exit(@Body() body: SuccessTokenDto): Promise<ExitAnswer> {
-    return this.active.exit(body.successToken);
+    return this.exitSession.execute(body.successToken);
   }
 
   @Get('.well-known/jwks.json')
   @ApiOperation({ summary: 'Public keys (ES256, kid = RFC 7638 thumbprint) for offline successToken checks' })
   jwks(): { keys: JWK[] } {
-    return this.active.jwks();
+    return this.successTokens.jwks();
   }
 }

@@ -9,13 +9,14 @@ import {
   type EventRepository,
   type EventSeries,
   type EventSettings,
+  type QueueOperations,
+  type QueueOutbox,
   type QueueStats,
-  type QueueStore,
   type WritableEventFields,
 } from '@foyer/domain';
 import { CallbackUrlPolicy } from '@foyer/callbacks';
 import type { FoyerConfig } from '@foyer/config';
-import { CONFIG, EVENT_REPOSITORY, EVENT_SERIES, QUEUE_STORE } from '@foyer/platform';
+import { CONFIG, EVENT_REPOSITORY, EVENT_SERIES, QUEUE_OPERATIONS, QUEUE_OUTBOX } from '@foyer/platform';
 import { IdTokenVerifier } from '@foyer/tokens';
 import { JournalForwarder } from '../journal/journal-forwarder.js';
 import type { CreateEventDto, UpdateEventDto } from './event.dto.js';
@@ -30,7 +31,8 @@ export class EventsService {
 
   constructor(
     @Inject(EVENT_REPOSITORY) private readonly events: EventRepository,
-    @Inject(QUEUE_STORE) private readonly store: QueueStore,
+    @Inject(QUEUE_OPERATIONS) private readonly store: QueueOperations,
+    @Inject(QUEUE_OUTBOX) private readonly outbox: QueueOutbox,
     @Inject(EVENT_SERIES) private readonly series: EventSeries,
     private readonly catalog: EventCatalog,
     private readonly configSync: QueueConfigSync,
@@ -86,7 +88,7 @@ export class EventsService {
     await this.events.delete(eventId);
     await this.series.drop(eventId);
     this.catalog.remember(eventId, null);
-    await this.store.dropJournal(eventId);
+    await this.outbox.dropJournal(eventId);
   }
 
   /** Lifecycle notifications go to the callbackUrl: the same forbidden targets as any callback. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EventRecord, EventRepository, QueueStore } from '@foyer/domain';
-import { EVENT_REPOSITORY, QUEUE_STORE } from '@foyer/platform';
+import type { EventRecord, EventRepository, QueueOperations, QueueOutbox } from '@foyer/domain';
+import { EVENT_REPOSITORY, QUEUE_OPERATIONS, QUEUE_OUTBOX } from '@foyer/platform';
 import { EventCatalog } from './event-catalog.js';
 import { toQueueConfig } from './queue-config.js';
 
@@ -12,7 +12,8 @@ import { toQueueConfig } from './queue-config.js';
 @Injectable()
 export class QueueConfigSync {
   constructor(
-    @Inject(QUEUE_STORE) private readonly store: QueueStore,
+    @Inject(QUEUE_OPERATIONS) private readonly store: QueueOperations,
+    @Inject(QUEUE_OUTBOX) private readonly outbox: QueueOutbox,
     @Inject(EVENT_REPOSITORY) private readonly events: EventRepository,
     private readonly catalog: EventCatalog,
   ) {}
@@ -23,7 +24,7 @@ export class QueueConfigSync {
     // racing it): then the copy would outlive the event, so take it back out.
     if (!(await this.events.get(event.eventId))) {
       await this.store.dropEvent(event.eventId);
-      await this.store.dropJournal(event.eventId);
+      await this.outbox.dropJournal(event.eventId);
     }
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EventRepository, JournalRepository, QueueStore } from '@foyer/domain';
-import { EVENT_REPOSITORY, JOURNAL_REPOSITORY, QUEUE_STORE } from '@foyer/platform';
+import type { EventRepository, JournalRepository, QueueOutbox } from '@foyer/domain';
+import { EVENT_REPOSITORY, JOURNAL_REPOSITORY, QUEUE_OUTBOX } from '@foyer/platform';
 
 const BATCH = 2_000;
 
@@ -13,7 +13,7 @@ const BATCH = 2_000;
 @Injectable()
 export class JournalForwarder {
   constructor(
-    @Inject(QUEUE_STORE) private readonly store: QueueStore,
+    @Inject(QUEUE_OUTBOX) private readonly store: QueueOutbox,
     @Inject(EVENT_REPOSITORY) private readonly events: EventRepository,
     @Inject(JOURNAL_REPOSITORY) private readonly journal: JournalRepository,
   ) {}

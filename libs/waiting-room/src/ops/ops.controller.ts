@@ -1,14 +1,23 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { EventRepository, QueueStore } from '@foyer/domain';
+import type { EventRepository, QueueOperations, StoreConnection } from '@foyer/domain';
 import type { Database } from '@foyer/persistence';
-import { DATABASE, ErrorResponseDto, EVENT_REPOSITORY, FoyerMetrics, QUEUE_STORE, StoreUnavailableError } from '@foyer/platform';
+import {
+  DATABASE,
+  ErrorResponseDto,
+  EVENT_REPOSITORY,
+  FoyerMetrics,
+  QUEUE_OPERATIONS,
+  STORE_CONNECTION,
+  StoreUnavailableError,
+} from '@foyer/platform';
 
 @ApiTags('operations')
 @Controller()
 export class OpsController {
   constructor(
-    @Inject(QUEUE_STORE) private readonly store: QueueStore,
+    @Inject(STORE_CONNECTION) private readonly store: StoreConnection,
+    @Inject(QUEUE_OPERATIONS) private readonly queue: QueueOperations,
     @Inject(DATABASE) private readonly database: Database,
     @Inject(EVENT_REPOSITORY) private readonly events: EventRepository,
     private readonly metrics: FoyerMetrics,
@@ -50,7 +59,7 @@ export class OpsController {
     this.metrics.active.reset();
     try {
       for (const event of await this.events.list()) {
-        const stats = await this.store.stats(event.eventId);
+        const stats = await this.queue.stats(event.eventId);
         this.metrics.waiting.set({ event: event.eventId }, stats.waiting);
         this.metrics.active.set({ event: event.eventId }, stats.active);
       }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FoyerConfig } from '@foyer/config';
-import { FoyerError, retryAfterSeconds, type QueueStore } from '@foyer/domain';
-import { CONFIG, QUEUE_STORE } from '@foyer/platform';
+import { FoyerError, retryAfterSeconds, type RateLimitStore } from '@foyer/domain';
+import { CONFIG, RATE_LIMIT_STORE } from '@foyer/platform';
 
 const WINDOW_MS = 60_000;
 
@@ -11,7 +11,7 @@ export class EnterRateLimiter {
   private readonly limit: number;
 
   constructor(
-    @Inject(QUEUE_STORE) private readonly store: QueueStore,
+    @Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore,
     @Inject(CONFIG) config: FoyerConfig,
   ) {
     this.limit = config.enterRateLimitPerMin;

@@ -1,5 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { EVENT_STATUSES, EXPIRED_REASONS } from '@foyer/domain';
+import {
+  BLOCK_REASONS,
+  EVENT_STATUSES,
+  EXPIRED_REASONS,
+  QUEUE_STATE_FIELDS,
+  QUEUE_STATUSES,
+  type ExpectedInfo,
+  type QueueStateField,
+} from '@foyer/domain';
 
 export class ExpectedInfoDto {
   @ApiProperty({ type: 'integer', description: '1-based; rank 1 is admitted next', example: 42 })
@@ -17,7 +25,7 @@ export class QueueStateDto {
   @ApiProperty({ example: 'user-123' }) id!: string;
   @ApiProperty({ example: 'concert-2026' }) eventId!: string;
   @ApiProperty({ enum: EVENT_STATUSES }) eventStatus!: string;
-  @ApiProperty({ enum: ['WAIT', 'ENTER', 'BLOCK', 'EXPIRED'] }) status!: string;
+  @ApiProperty({ enum: QUEUE_STATUSES }) status!: string;
 
   @ApiPropertyOptional({ description: 'WAIT and ENTER: opaque signed ticket; send as authorization: Bearer to poll or resume' })
   ticket?: string;
@@ -42,7 +50,7 @@ export class QueueStateDto {
   successUrl?: string;
 
   @ApiPropertyOptional({
-    enum: ['REENTRY_BLOCKED', ...EXPIRED_REASONS],
+    enum: [...BLOCK_REASONS, ...EXPIRED_REASONS],
     description:
       'BLOCK: REENTRY_BLOCKED. EXPIRED: WAIT_TIMEOUT, SESSION_ENDED, EXITED, EVENT_CLOSED, PLACE_LOST. ' +
       "A ticket whose session ended (exit or expiry) answers BLOCK while the event blocks re-entry, as a new enter would.",
@@ -56,28 +64,35 @@ export class QueueStateDto {
 const text = { type: 'string' } as const;
 const nullable = (type: 'number' | 'string') => ({ type: [type, 'null'] }) as const;
 
+const EXPECTED_INFO_SCHEMAS = {
+  rank: { type: 'number' },
+  waitSeconds: nullable('number'),
+  time: nullable('string'),
+} as const satisfies Record<keyof ExpectedInfo, object>;
+
+/** How each field of the domain's QueueState is written; the compiler holds it to that type's fields, no more, no fewer. */
+const FIELD_SCHEMAS = {
+  id: text,
+  eventId: text,
+  eventStatus: text,
+  message: text,
+  status: text,
+  ticket: text,
+  expectedInfo: { type: 'object', properties: EXPECTED_INFO_SCHEMAS },
+  pollAfterMs: { type: 'number' },
+  successToken: text,
+  expiresAt: text,
+  successUrl: text,
+  reason: text,
+} as const satisfies Record<QueueStateField, object>;
+
 /**
- * QueueStateDto as a Fastify response schema: Fastify then writes the answers of the enter and
- * poll routes with a serialiser compiled for this shape (fast-json-stringify), in this key order.
- * It writes only the properties named here: queue-state.dto.spec.ts checks they are the DTO's.
+ * QueueState as a Fastify response schema: Fastify then writes the answers of the enter and
+ * poll routes with a serialiser compiled for this shape (fast-json-stringify), in the order of
+ * QUEUE_STATE_FIELDS. It writes only the properties named here: queue-state.dto.spec.ts checks
+ * they are the DTO's, queue-state-drift.spec.ts that they are the domain's and the SDK's.
  */
 export const QUEUE_STATE_SCHEMA = {
   type: 'object',
-  properties: {
-    id: text,
-    eventId: text,
-    eventStatus: text,
-    message: text,
-    status: text,
-    ticket: text,
-    expectedInfo: {
-      type: 'object',
-      properties: { rank: { type: 'number' }, waitSeconds: nullable('number'), time: nullable('string') },
-    },
-    pollAfterMs: { type: 'number' },
-    successToken: text,
-    expiresAt: text,
-    successUrl: text,
-    reason: text,
-  },
+  properties: Object.fromEntries(QUEUE_STATE_FIELDS.map((field) => [field, FIELD_SCHEMAS[field]])) as typeof FIELD_SCHEMAS,
 } as const;

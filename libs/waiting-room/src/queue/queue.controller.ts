@@ -2,11 +2,11 @@ import { Body, Controller, Get, Headers, HttpCode, Post, Req } from '@nestjs/com
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { EnterQueue, PollPlace } from '@foyer/application';
 import type { QueueState } from '@foyer/domain';
 import { answerWith, bearer, createValidationPipe, ErrorResponseDto, ServedPlainly } from '@foyer/platform';
 import { EnterDto, plainEnterBody } from './enter.dto.js';
 import { EnterRateLimiter } from './enter-rate-limiter.js';
-import { QueueService } from './queue.service.js';
 import { QUEUE_STATE_SCHEMA, QueueStateDto } from './queue-state.dto.js';
 
 /** 200 answers are written by a serialiser compiled for QueueState (however the route is served). */
@@ -24,7 +24,8 @@ export class QueueController {
   private readonly bodies = createValidationPipe();
 
   constructor(
-    private readonly queue: QueueService,
+    private readonly enterQueue: EnterQueue,
+    private readonly pollPlace: PollPlace,
     private readonly rateLimiter: EnterRateLimiter,
   ) {}
 
@@ -53,7 +54,7 @@ export class QueueController {
   ): Promise<QueueState> {
     const ticket = authorization === undefined ? null : (bearer(authorization) ?? '');
     if (ticket === null && this.rateLimiter.enabled) await this.rateLimiter.check(request.ip);
-    return this.queue.enter({ eventId: body.eventId, id: body.id, idToken: body.idToken, ticket });
+    return this.enterQueue.execute({ eventId: body.eventId, id: body.id, idToken: body.idToken, ticket });
   }
 
   /** `POST /v1/queue/enter` as Fastify serves it: the body validated as the global pipe would. */
@@ -77,7 +78,7 @@ export class QueueController {
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'EVENT_NOT_FOUND' })
   @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'POLL_TOO_FREQUENT (with retry-after)' })
   status(@Headers('authorization') authorization: string | undefined): Promise<QueueState> {
-    return this.queue.status(bearer(authorization));
+    return this.pollPlace.execute(bearer(authorization));
   }
 
   /** `GET /v1/queue/status` as Fastify serves it. */

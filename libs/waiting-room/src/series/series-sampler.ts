@@ -7,9 +7,9 @@ import {
   type EventRecord,
   type EventRepository,
   type EventSeries,
-  type QueueStore,
+  type QueueOperations,
 } from '@foyer/domain';
-import { CLOCK, EVENT_REPOSITORY, EVENT_SERIES, QUEUE_STORE } from '@foyer/platform';
+import { CLOCK, EVENT_REPOSITORY, EVENT_SERIES, QUEUE_OPERATIONS } from '@foyer/platform';
 import { schedulePeriodic } from '../scheduler/periodic-task.js';
 import { SeriesSettings } from './series-settings.js';
 
@@ -27,7 +27,7 @@ export class EventSeriesSampler implements OnApplicationBootstrap, OnApplication
 
   constructor(
     @Inject(EVENT_REPOSITORY) private readonly events: EventRepository,
-    @Inject(QUEUE_STORE) private readonly store: QueueStore,
+    @Inject(QUEUE_OPERATIONS) private readonly store: QueueOperations,
     @Inject(EVENT_SERIES) private readonly series: EventSeries,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly settings: SeriesSettings,
