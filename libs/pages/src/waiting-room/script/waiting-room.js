@@ -166,7 +166,7 @@ async function wait(kind, signal) {
 /** An answer that ends the wait without a state. */
 function refused(error) {
   setOffline(false);
-  if (error.code === 'INVALID_TICKET' && place.ticket) {
+  if (error.statusCode === 401 && error.code === 'INVALID_TICKET' && place.ticket) {
     // The ticket no longer names a place: take a new one.
     forget();
     run('enter');
