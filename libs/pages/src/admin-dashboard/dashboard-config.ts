@@ -47,7 +47,7 @@ export interface DashboardConfig {
     admitting: EventStatus[];
     refusingEntry: EventStatus[];
     idPolicies: readonly IdPolicy[];
-    /** `EVENT_ID_PATTERN`, as a RegExp source. */
+    /** `EVENT_ID_PATTERN`, as a RegExp source. The form leaves the check to the server, whose message names the field. */
     idPattern: string;
   };
 }
