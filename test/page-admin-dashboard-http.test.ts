@@ -4,6 +4,7 @@
  * itself, in Chromium, is in page-admin-dashboard.test.ts.
  */
 import { jest } from '@jest/globals';
+import { EVENT_DEFAULTS, EVENT_ID_PATTERN, EVENT_LIMITS, EVENT_STATUSES, ID_POLICIES } from '@foyer/domain';
 import { allowRequireOfEsmPackages } from './support/esm-interop.js';
 import { createBacking, startFoyer, type FoyerBacking, type RunningFoyer } from './support/foyer.js';
 import { expectError } from './support/visitors.js';
@@ -51,13 +52,33 @@ describe('GET /admin', () => {
 
   it('has no inline script or style: every script is loaded from the page\'s own folder', async () => {
     const { text } = await foyer.http.get('/admin');
-    const scripts = [...text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    const elements = [...text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    // A JSON block is data, which no browser runs (the config below), not a script.
+    const scripts = elements.filter(([, attributes]) => !/\stype="application\/json"/.test(attributes!));
     expect(scripts.length).toBeGreaterThan(0);
     for (const [, attributes, body] of scripts) {
       expect(attributes).toMatch(/\bsrc="admin\/assets\/[\w.-]+\.js\?v=[\w-]+"/);
       expect(body.trim()).toBe('');
     }
+    expect(elements.length - scripts.length).toBe(1);
     expect(text).not.toMatch(/<style\b|\sstyle="|\son[a-z]+="/i);
+  });
+
+  it("hands the page the server's rules for events in its config, so the page restates none", async () => {
+    const { text } = await foyer.http.get('/admin');
+    const config = JSON.parse(/<script type="application\/json" id="dashboard-config">([^<]*)<\/script>/.exec(text)![1]!);
+    expect(config.event).toEqual({
+      fields: expect.objectContaining({ name: 'text', limitCnt: 'integer', successUrl: 'url', blockReentry: 'boolean', idPolicy: 'choice' }),
+      defaults: EVENT_DEFAULTS,
+      limits: EVENT_LIMITS,
+      statuses: EVENT_STATUSES,
+      admitting: ['OPEN'],
+      refusingEntry: ['DRAFT', 'CLOSED'],
+      idPolicies: ID_POLICIES,
+      idPattern: EVENT_ID_PATTERN.source,
+    });
+    // Every writable field of an event, and nothing else.
+    expect(Object.keys(config.event.fields).sort()).toEqual(Object.keys(EVENT_DEFAULTS).concat('name', 'limitCnt').sort());
   });
 
   it('serves every linked asset and the scripts they import, versioned links for good', async () => {

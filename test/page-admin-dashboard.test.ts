@@ -164,6 +164,19 @@ describe('the admin dashboard in Chromium', () => {
     ]) {
       expect(await dialog.getByLabel(label, { exact: true }).count()).toBe(1);
     }
+    // The hints, choices and starting values come from the server's rules (the page's config).
+    expect(await dialog.locator('#h-limitCnt').textContent()).toBe('Most users inside at once, 0 to 1,000,000. Lowering it evicts nobody.');
+    expect(await dialog.locator('#h-name').textContent()).toBe('1 to 200 characters.');
+    expect(await dialog.locator('#h-minPollIntervalMs').textContent()).toBe('0 to 60,000, and at most a third of the wait timeout.');
+    expect(await dialog.locator('#h-status').textContent()).toBe('DRAFT and CLOSED refuse new places and end every waiting one.');
+    expect(await dialog.locator('#f-status option').evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value))).toEqual([
+      'OPEN',
+      'PAUSED',
+      'DRAFT',
+      'CLOSED',
+    ]);
+    expect(await dialog.getByLabel('Session length, seconds').inputValue()).toBe('600');
+    expect(await dialog.getByLabel('Poll floor, milliseconds').inputValue()).toBe('1000');
     await dialog.getByLabel('Event ID').fill(concertId);
     await dialog.getByLabel('Name').fill('Concert 2026 presale');
     await dialog.getByLabel('Capacity (limitCnt)').fill('-1');

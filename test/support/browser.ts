@@ -1,12 +1,18 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Debian's Chromium; `.ci/run` installs it (with a CJK font) when it is missing. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-/** Screenshots the page tests take; the README shows some of them. */
-export const SCREENSHOT_DIR = join(process.cwd(), 'docs', 'screenshots');
+/**
+ * Screenshots the page tests take. A test run must not rewrite tracked files, so they go to a
+ * temporary folder; `npm run screenshots` names `docs/screenshots` (which the README shows) here.
+ */
+export const SCREENSHOT_DIR = process.env.FOYER_SCREENSHOT_DIR
+  ? resolve(process.env.FOYER_SCREENSHOT_DIR)
+  : join(tmpdir(), 'foyer-screenshots');
 
 /** A headless Chromium for one test file; close it in afterAll. */
 export async function launchBrowser(): Promise<Browser> {

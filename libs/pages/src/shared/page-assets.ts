@@ -28,7 +28,6 @@ export interface PageAsset {
   etag: string;
 }
 
-
 /**
  * A page's static files, read once at start: a few kilobytes, so serving them from memory (and
  * gzipped ahead of time) costs nothing per request and needs no file system access after start.
@@ -42,12 +41,18 @@ export class PageAssets {
     private readonly unversionedCache: string,
   ) {}
 
-  /** `urlPrefix`: how the page links to the folder, e.g. `assets/` (relative, so a path prefix in front of Foyer still works). */
-  static load(dir: string, urlPrefix: string, unversionedCache: string): PageAssets {
+  /**
+   * `dirs`: the folders served as one (the files kept in git and the ones the build makes; a name
+   * may be in only one). `urlPrefix`: how the page links to them, e.g. `assets/` (relative, so a
+   * path prefix in front of Foyer still works).
+   */
+  static load(dirs: string | readonly string[], urlPrefix: string, unversionedCache: string): PageAssets {
     const byName = new Map<string, PageAsset>();
-    for (const name of readdirSync(dir)) {
+    const files = (typeof dirs === 'string' ? [dirs] : dirs).flatMap((dir) => readdirSync(dir).map((name) => ({ dir, name })));
+    for (const { dir, name } of files) {
       const contentType = CONTENT_TYPES[extname(name)];
       if (!contentType) continue;
+      if (byName.has(name)) throw new Error(`page asset '${name}' is in more than one folder`);
       const body = readFileSync(join(dir, name));
       const gzipped = gzipSync(body, { level: 9 });
       const version = createHash('sha256').update(body).digest('base64url').slice(0, 12);

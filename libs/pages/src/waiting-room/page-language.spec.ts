@@ -1,5 +1,5 @@
 import { choosePageLanguage, fromAcceptLanguage } from './page-language.js';
-import { escapeHtml, jsonForHtml } from './waiting-room-page.js';
+import { escapeHtml, jsonForHtml } from '../shared/page-html.js';
 
 describe('the page language', () => {
   it('takes the best supported language of Accept-Language, by weight then order', () => {

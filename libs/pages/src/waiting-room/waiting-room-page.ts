@@ -1,3 +1,4 @@
+import { escapeHtml, jsonForHtml } from '../shared/page-html.js';
 import { PAGE_LANGUAGES, type PageLanguage } from './page-language.js';
 import { WAITING_ROOM_TEXT } from './waiting-room-strings.js';
 
@@ -16,7 +17,7 @@ export interface WaitingRoomPageInput {
 export interface WaitingRoomScriptConfig {
   eventId: string;
   lang: PageLanguage;
-  /** The worker that times polls, relative to the page (see waiting-room.js, "the poll timer"). */
+  /** The worker that times polls, relative to the page (see script/poll-timer.js). */
   timerUrl: string;
   text: (typeof WAITING_ROOM_TEXT)[PageLanguage]['script'];
 }
@@ -125,13 +126,4 @@ export function renderWaitingRoomPage({ eventId, eventName, lang, scriptUrl, sty
 </body>
 </html>
 `;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** JSON that can sit inside a `<script>` element: nothing in it can close the element. */
-export function jsonForHtml(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -327,3 +327,47 @@ describe('FoyerClient.waitUntilAdmitted', () => {
     expect(calls).toBe(3);
   });
 });
+
+describe('FoyerClient hooks for a page that runs its own line (the waiting-room page)', () => {
+  it('reports each failure it retries, with the wait before asking again', async () => {
+    const down = new TypeError('fetch failed');
+    const tooSoon = () => json({ statusCode: 429, code: 'POLL_TOO_FREQUENT', message: 'too soon' }, 429, { 'retry-after': '2' });
+    const { fetch } = scriptedFetch([down, waiting(2, 1000), tooSoon, ADMITTED]);
+    const { sleep, waits } = recordingSleep();
+    const retried: [string, number][] = [];
+    const client = new FoyerClient({ foyerUrl: FOYER, fetch, sleep, random: () => 0 });
+    await client.waitUntilAdmitted({ eventId: 'concert' }, { onRetry: (error, delayMs) => retried.push([error.code, delayMs]) });
+    // random 0: the bottom of the backoff window (half of 1 s), and retry-after as it came.
+    expect(retried).toEqual([
+      ['NETWORK_ERROR', 500],
+      ['POLL_TOO_FREQUENT', 2000],
+    ]);
+    expect(waits).toEqual([500, 1000, 2000]);
+  });
+
+  it('pollUntilSettled polls a known ticket at once, never enters, and paces like waitUntilAdmitted', async () => {
+    const { fetch, calls } = scriptedFetch([new TypeError('fetch failed'), waiting(2, 1500), ADMITTED]);
+    const { sleep, waits } = recordingSleep();
+    const seen: string[] = [];
+    const client = new FoyerClient({ foyerUrl: FOYER, fetch, sleep, random: () => 0.5 });
+    const state = await client.pollUntilSettled('ticket-1', { onState: (s) => seen.push(s.status) });
+    expect(state).toEqual(ADMITTED);
+    expect(calls.map((call) => [call.method, call.url, call.headers.authorization])).toEqual([
+      ['GET', 'https://foyer.test/v1/queue/status', 'Bearer ticket-1'],
+      ['GET', 'https://foyer.test/v1/queue/status', 'Bearer ticket-1'],
+      ['GET', 'https://foyer.test/v1/queue/status', 'Bearer ticket-1'],
+    ]);
+    // The backoff after the failure (random 0.5: three quarters of 1 s), then pollAfterMs + 10 %.
+    expect(waits).toEqual([750, 1650]);
+    expect(seen).toEqual(['WAIT', 'ENTER']);
+  });
+
+  it('pollUntilSettled rejects a refused ticket: there is no identity to start over with', async () => {
+    const { fetch, calls } = scriptedFetch([() => json({ statusCode: 401, code: 'INVALID_TICKET', message: 'no' }, 401)]);
+    const onTicketRejected = jest.fn();
+    const client = new FoyerClient({ foyerUrl: FOYER, fetch, sleep: recordingSleep().sleep });
+    await expect(client.pollUntilSettled('stale', { onTicketRejected })).rejects.toMatchObject({ statusCode: 401, code: 'INVALID_TICKET' });
+    expect(onTicketRejected).not.toHaveBeenCalled();
+    expect(calls).toHaveLength(1);
+  });
+});

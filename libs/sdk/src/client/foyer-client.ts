@@ -41,6 +41,11 @@ export interface WaitOptions extends CallOptions {
    * ticket the next `onState` carries. Forget the stored ticket here.
    */
   onTicketRejected?: (error: FoyerError) => void;
+  /**
+   * A call failed in a way asking again can fix (no answer, `429`, `5xx`) and is asked again after
+   * `delayMs`: a page says it is offline, or holds off its own early polls for a `429`.
+   */
+  onRetry?: (error: FoyerError, delayMs: number) => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -102,38 +107,55 @@ export class FoyerClient {
    * `FoyerError`. Aborting rejects with the signal's reason.
    */
   async waitUntilAdmitted(request: EnterRequest, options: WaitOptions = {}): Promise<SettledQueueState> {
+    return this.pollWhileWaiting(await this.enterOrStartOver(request, options), options);
+  }
+
+  /**
+   * Polls the place of `ticket` now, then as `waitUntilAdmitted` does until the state is no longer
+   * `WAIT`. For a page that knows the place already (another tab of the browser held it) and must
+   * not enter again. A refused ticket rejects (`INVALID_TICKET`): there is no identity to start
+   * over with here.
+   */
+  async pollUntilSettled(ticket: string, options: WaitOptions = {}): Promise<SettledQueueState> {
+    return this.pollWhileWaiting(await this.retrying(() => this.status(ticket, { signal: options.signal }), null, options), options);
+  }
+
+  private async pollWhileWaiting(first: QueueState, options: WaitOptions): Promise<SettledQueueState> {
     const { signal, onState } = options;
-    let state = await this.enterOrStartOver(request, options);
+    let state = first;
     for (;;) {
       onState?.(state);
       if (state.status !== 'WAIT') return state;
       const { ticket, pollAfterMs } = state;
       await this.sleep(pollDelayMs(pollAfterMs, this.pacing, this.random), signal);
-      state = await this.retrying(() => this.status(ticket, { signal }), pollAfterMs, signal);
+      state = await this.retrying(() => this.status(ticket, { signal }), pollAfterMs, options);
     }
   }
 
   /** The first state of a wait: a resume, or a new place when Foyer refuses the ticket. */
-  private async enterOrStartOver(request: EnterRequest, { signal, onTicketRejected }: WaitOptions): Promise<QueueState> {
+  private async enterOrStartOver(request: EnterRequest, options: WaitOptions): Promise<QueueState> {
+    const { signal, onTicketRejected } = options;
     try {
-      return await this.retrying(() => this.enter(request, { signal }), null, signal);
+      return await this.retrying(() => this.enter(request, { signal }), null, options);
     } catch (error) {
       if (request.ticket === undefined || !(error instanceof FoyerError) || error.code !== 'INVALID_TICKET') throw error;
       // The ticket names no place of this event (another event's, or signed with a secret Foyer no
       // longer has): kept, it would fail every visit until storage is cleared.
       onTicketRejected?.(error);
       const { ticket: _refused, ...fresh } = request;
-      return this.retrying(() => this.enter(fresh, { signal }), null, signal);
+      return this.retrying(() => this.enter(fresh, { signal }), null, options);
     }
   }
 
-  private async retrying(call: () => Promise<QueueState>, lastPollAfterMs: number | null, signal?: AbortSignal): Promise<QueueState> {
+  private async retrying(call: () => Promise<QueueState>, lastPollAfterMs: number | null, { signal, onRetry }: WaitOptions): Promise<QueueState> {
     for (let failures = 1; ; failures += 1) {
       try {
         return await call();
       } catch (error) {
         if (!(error instanceof FoyerError) || !error.retryable) throw error;
-        await this.sleep(retryDelayMs(error, failures, lastPollAfterMs, this.pacing, this.random), signal);
+        const delayMs = retryDelayMs(error, failures, lastPollAfterMs, this.pacing, this.random);
+        onRetry?.(error, delayMs);
+        await this.sleep(delayMs, signal);
       }
     }
   }

@@ -19,7 +19,8 @@ const TIMED_OUT = Symbol('timed out');
  */
 export async function callFoyer(fetchImpl: FetchLike, url: string, call: FoyerCall): Promise<unknown> {
   const { signal } = call;
-  signal?.throwIfAborted();
+  // Not `throwIfAborted()`: Safari before 15.4 lacks it, and the waiting-room page runs this client.
+  if (signal?.aborted) throw signal.reason;
   const controller = new AbortController();
   const forwardAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener('abort', forwardAbort, { once: true });

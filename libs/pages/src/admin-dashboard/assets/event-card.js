@@ -1,5 +1,6 @@
 // One event on the dashboard: its settings, its actions and its live numbers with their charts.
 
+import { eventRules } from './dashboard-config.js';
 import { formatClock, formatClockShort, formatCount, formatDuration, formatRate, formatWait } from './format.js';
 import { createSparkline, drawSparkline } from './sparkline.js';
 
@@ -152,7 +153,7 @@ function lastMinuteRate(samples, total, perMinute) {
 function waitNote(event, last) {
   if (!last) return 'waiting for the first sample';
   if (event.status === 'PAUSED') return 'paused: nobody is admitted';
-  if (event.status === 'DRAFT' || event.status === 'CLOSED') return 'not admitting';
+  if (!eventRules.admitting.includes(event.status)) return 'not admitting';
   if (event.limitCnt === 0) return 'capacity 0: nobody is admitted';
   // The estimate is the sample's, up to one interval older than the live count beside it: say when.
   const at = formatClock(new Date(last.t));

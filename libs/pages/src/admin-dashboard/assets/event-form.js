@@ -1,40 +1,17 @@
 // The create / edit form. The server validates: its messages are shown beside the fields they name.
 
 import { api, ApiError, NetworkError } from './admin-api.js';
+import { eventRules } from './dashboard-config.js';
+import { formatCount } from './format.js';
 
-const NUMBERS = ['limitCnt', 'sessionTtlSec', 'waitTimeoutSec', 'minPollIntervalMs'];
-/** Cleared with `null` when edited to empty; left out (no URL, no message) when created empty. */
-const CLEARABLE = ['successUrl', 'callbackUrl', 'message'];
-const WRITABLE = [
-  'name',
-  'limitCnt',
-  'status',
-  'successUrl',
-  'callbackUrl',
-  'sessionTtlSec',
-  'waitTimeoutSec',
-  'minPollIntervalMs',
-  'blockReentry',
-  'idPolicy',
-  'message',
-];
+const WRITABLE = Object.keys(eventRules.fields);
 const FIELDS = ['eventId', ...WRITABLE];
+const NUMBERS = WRITABLE.filter((name) => eventRules.fields[name] === 'integer');
+/** Cleared with `null` when edited to empty; left out (no URL, no message) when created empty: those whose default is none. */
+const CLEARABLE = WRITABLE.filter((name) => eventRules.defaults[name] === null);
 
-/** What a new event starts with: API.md's defaults, shown so nobody has to know them. */
-const NEW_EVENT = {
-  eventId: '',
-  name: '',
-  limitCnt: '',
-  status: 'OPEN',
-  successUrl: null,
-  callbackUrl: null,
-  sessionTtlSec: 600,
-  waitTimeoutSec: 300,
-  minPollIntervalMs: 1000,
-  blockReentry: true,
-  idPolicy: 'OPEN',
-  message: null,
-};
+/** What a new event starts with: the server's defaults, shown so nobody has to know them. */
+const NEW_EVENT = { eventId: '', name: '', limitCnt: '', ...eventRules.defaults };
 
 /** Errors that are about one field although they are not VALIDATION_FAILED. */
 const FIELD_OF_CODE = { EVENT_EXISTS: 'eventId', CALLBACK_URL_FORBIDDEN: 'callbackUrl' };
@@ -52,6 +29,7 @@ export function createEventForm({ dialog, onSaved }) {
   let editing = null;
   let opener = null;
 
+  showRules();
   for (const button of dialog.querySelectorAll('[data-close]')) button.addEventListener('click', () => dialog.close());
   dialog.addEventListener('close', () => {
     // The opener's card is gone when its event was deleted meanwhile: the focus stays in the page.
@@ -178,5 +156,30 @@ export function createEventForm({ dialog, onSaved }) {
     }
   }
 
+  /** The hints' limits and the choices offered, as the server has them. */
+  function showRules() {
+    for (const slot of dialog.querySelectorAll('[data-limit]')) {
+      const [name, bound] = slot.dataset.limit.split('.');
+      slot.textContent = formatCount(eventRules.limits[name][bound]);
+    }
+    for (const slot of dialog.querySelectorAll('[data-statuses]')) slot.textContent = listOf(eventRules[slot.dataset.statuses]);
+    offerOnly(control('status'), eventRules.statuses);
+    offerOnly(control('idPolicy'), eventRules.idPolicies);
+  }
+
   return { open, close: () => dialog.open && dialog.close() };
+}
+
+/**
+ * A select offers exactly the server's values: the page's labelled options in the page's order,
+ * less any the server no longer has, and any it lacks added under their own name.
+ */
+function offerOnly(select, values) {
+  for (const option of [...select.options]) if (!values.includes(option.value)) option.remove();
+  for (const value of values) if (![...select.options].some((option) => option.value === value)) select.add(new Option(value, value));
+}
+
+/** "A", "A and B", "A, B and C". */
+function listOf(words) {
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }

@@ -1,6 +1,6 @@
 /*
- * The waiting-room page's poll timer, run as a dedicated Web Worker (see "the poll timer" in
- * waiting-room.js for why). One timer: `{ id, delayMs }` replaces it, `{ id: 0 }` clears it, and
+ * The waiting-room page's poll timer, run as a dedicated Web Worker (see script/poll-timer.js
+ * for why). One timer: `{ id, delayMs }` replaces it, `{ id: 0 }` clears it, and
  * when it runs out the worker posts the id back; the page ignores ids it no longer waits for.
  */
 'use strict';
