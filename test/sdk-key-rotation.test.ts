@@ -116,7 +116,7 @@ describe('the gate across a key rotation and an outage', () => {
     const oldKid = decodeProtectedHeader(oldToken).kid;
     for (const path of ['/default', '/closed', '/offline']) {
       expect({ path, ...(await through(path, oldToken)) }).toMatchObject({ path, status: 200, body: { admission: { id: 'alice' } } });
-      expect(gates[path]!.count('/.well-known/jwks.json')).toBe(1);
+      expect(gates[path].count('/.well-known/jwks.json')).toBe(1);
     }
 
     // Foyer goes away: signed sessions still pass by default, fail closed when asked.
@@ -146,11 +146,11 @@ describe('the gate across a key rotation and an outage', () => {
       }
     }
     // The offline gate checked B's token with keys it refetched for the unknown kid, not by asking Foyer.
-    expect(gates['/offline']!.count('/.well-known/jwks.json')).toBeGreaterThanOrEqual(2);
-    expect(gates['/offline']!.count('/v1/active/verify')).toBe(0);
+    expect(gates['/offline'].count('/.well-known/jwks.json')).toBeGreaterThanOrEqual(2);
+    expect(gates['/offline'].count('/v1/active/verify')).toBe(0);
 
     // Exits of either key's sessions work after the rotation, and the gate sees them.
-    const backend = gates['/default']!.backend;
+    const backend = gates['/default'].backend;
     expect(await backend.exit(oldToken)).toMatchObject({ id: 'alice', status: 'EXITED' });
     expect(await backend.exit(newToken)).toMatchObject({ id: 'bob', status: 'EXITED' });
     expect(await through('/default', oldToken)).toMatchObject({ status: 403, body: { reason: 'EXITED' } });

@@ -110,7 +110,7 @@ export async function spawnFoyer(options: SpawnOptions): Promise<FoyerProcess> {
   });
   const foyer = wrap(options.name, child, port ? `http://127.0.0.1:${port}` : '');
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
-  let problem = '';
+  let problem: string;
   for (;;) {
     if (!foyer.running()) {
       problem = `it exited (${JSON.stringify(await foyer.exited)}) before it was ready`;
