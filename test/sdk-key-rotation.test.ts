@@ -6,7 +6,7 @@
  */
 import { jest } from '@jest/globals';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { decodeProtectedHeader } from 'jose';
@@ -16,7 +16,7 @@ import { createFoyerHttpApp } from '@foyer/waiting-room';
 import { allowRequireOfEsmPackages } from './support/esm-interop.js';
 import { admin, createBacking, type FoyerBacking } from './support/foyer.js';
 import { HttpClient } from './support/http.js';
-import { eventually } from './support/services.js';
+import { eventually, listenOnLoopback } from './support/services.js';
 import { uniqueEventId, visitor } from './support/visitors.js';
 
 jest.setTimeout(90_000);
@@ -98,10 +98,8 @@ describe('the gate across a key rotation and an outage', () => {
     mountGate('/default', {});
     mountGate('/closed', { whenFoyerUnreachable: 'refuse' });
     mountGate('/offline', { checkOnline: false }, { jwksCooldownMs: 0 });
-    shop = await new Promise((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
+    shop = createServer(app);
+    shopUrl = await listenOnLoopback(shop);
   }, 120_000);
 
   afterAll(async () => {
