@@ -92,7 +92,7 @@ describe('ordered callbacks across dispatcher processes (postgres)', () => {
       await eventually(async () => (await status(last)).status === 'DONE', 30_000, `${last} to be settled`);
       expect((await status(last)).status).toBe('DONE');
     } catch (err) {
-      throw new Error(`${String(err)}\n${describeOutput(first)}\n${describeOutput(second)}`);
+      throw new Error(`${String(err)}\n${describeOutput(first)}\n${describeOutput(second)}`, { cause: err });
     } finally {
       await Promise.all([first.stop('SIGTERM'), second.stop('SIGTERM')]);
     }
@@ -132,7 +132,7 @@ describe('ordered callbacks across dispatcher processes (postgres)', () => {
       expect(seen[2].webhookId).not.toBe(seen[0].webhookId);
       expect(await status(`${groupId}-m1`)).toMatchObject({ status: 'DONE', attempts: 1, processedStatus: 'SUCCEEDED' });
     } catch (err) {
-      throw new Error(`${String(err)}\n${describeOutput(successor)}`);
+      throw new Error(`${String(err)}\n${describeOutput(successor)}`, { cause: err });
     } finally {
       await successor.stop('SIGTERM');
     }
@@ -186,7 +186,7 @@ describe('ordered callbacks across dispatcher processes (postgres)', () => {
       const states = await Promise.all(
         [1, 2, 3, 4, 5, 6].map((n) => status(`${groupId}-m${n}`).then((s) => JSON.stringify(s), (e: unknown) => String(e))),
       );
-      throw new Error(`${String(err)}\nmessages:\n${states.join('\n')}\n${describeOutput(dispatcher)}`);
+      throw new Error(`${String(err)}\nmessages:\n${states.join('\n')}\n${describeOutput(dispatcher)}`, { cause: err });
     } finally {
       await dispatcher.stop('SIGTERM');
     }

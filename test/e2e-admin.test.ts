@@ -620,9 +620,9 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
       expect(pages).toBeGreaterThan(2);
       expect(items.length).toBeGreaterThanOrEqual(7);
       items.forEach((entry, index) => {
-        if (index > 0) expect(entry.offset).toBe(items[index - 1]!.offset + 1);
+        if (index > 0) expect(entry.offset).toBe(items[index - 1].offset + 1);
       });
-      expect(items[0]!.offset).toBe(1);
+      expect(items[0].offset).toBe(1);
       // One big page says the same as many small ones.
       const whole = await adm.journal(`after=0&limit=1000`);
       expect(whole.body.items.slice(0, items.length)).toEqual(items);
@@ -752,7 +752,7 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
         ['JournalEntryDto', 'offset'],
         ['CallbackAttemptDto', 'durationMs'],
       ]) {
-        expect(`${schema}.${property}: ${typeOf(schema!, property!)}`).toBe(`${schema}.${property}: integer`);
+        expect(`${schema}.${property}: ${typeOf(schema, property)}`).toBe(`${schema}.${property}: integer`);
       }
       // Rates per minute are fractional.
       expect(typeOf('SeriesPointDto', 'admittedPerMin')).toBe('number');

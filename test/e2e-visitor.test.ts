@@ -603,7 +603,7 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
       const publicKey = createPublicKey({ key: jwk, format: 'jwk' });
       const [h, p, s] = token.split('.');
       const check = (signingInput: string) =>
-        verifySignature('sha256', Buffer.from(signingInput), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(s!, 'base64url'));
+        verifySignature('sha256', Buffer.from(signingInput), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'));
       expect(check(`${h}.${p}`)).toBe(true);
       const tampered = Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url');
       expect(check(`${h}.${tampered}`)).toBe(false);
@@ -636,8 +636,8 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
         ['/v1/active/verify', 'POST'],
         ['/.well-known/jwks.json', 'GET'],
       ]) {
-        const preflight = await foyer.http.request('OPTIONS', path!, {
-          headers: { origin, 'access-control-request-method': method!, 'access-control-request-headers': 'content-type,authorization' },
+        const preflight = await foyer.http.request('OPTIONS', path, {
+          headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'content-type,authorization' },
         });
         expect({ path, status: preflight.status }).toEqual({ path, status: 204 });
         expect(preflight.headers.get('access-control-allow-origin')).toMatch(/^(\*|https:\/\/shop\.example)$/);

@@ -4,8 +4,7 @@
  * missing, expired, exited and other events' tokens refused.
  */
 import { jest } from '@jest/globals';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { Controller, Get, Module, Req, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -14,7 +13,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { admissionOf, expressGate, fastifyGate, FoyerBackend, FoyerGate, FoyerGuard } from '@foyer/sdk/server';
 import { allowRequireOfEsmPackages } from './support/esm-interop.js';
 import { admin, createBacking, startFoyer, type FoyerBacking, type RunningFoyer } from './support/foyer.js';
-import { eventually } from './support/services.js';
+import { eventually, listenOnLoopback } from './support/services.js';
 import { uniqueEventId, visitor } from './support/visitors.js';
 
 jest.setTimeout(60_000);
@@ -40,11 +39,9 @@ async function expressShop(gate: FoyerGate): Promise<Shop> {
   app.use('/mounted', expressGate(gate), (request, response) => {
     response.json({ shop: 'express', admission: admissionOf(request) });
   });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
+  const server = createServer(app);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: await listenOnLoopback(server),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
@@ -152,7 +149,7 @@ describe('the gate against the running app', () => {
       expect(arrival.cookies).toHaveLength(1);
       const [cookie] = arrival.cookies;
       expect(cookie).toMatch(new RegExp(`^${cookieName}=${token.replace(/\./g, '\\.')}; Max-Age=\\d+; Path=/; HttpOnly; SameSite=Lax$`));
-      const maxAge = Number(/Max-Age=(\d+)/.exec(cookie!)![1]);
+      const maxAge = Number(/Max-Age=(\d+)/.exec(cookie)![1]);
       expect(maxAge).toBeGreaterThan(0);
       expect(maxAge).toBeLessThanOrEqual(600);
 
@@ -216,7 +213,7 @@ describe('the gate against the running app', () => {
         const token = await admit(shortEvent, `erin-${framework}`);
         const arrival = await visit(`${shortShop.url}/checkout?wr_token=${token}`);
         expect(arrival.status).toBe(303);
-        expect(Number(/Max-Age=(\d+)/.exec(arrival.cookies[0]!)![1])).toBeLessThanOrEqual(2);
+        expect(Number(/Max-Age=(\d+)/.exec(arrival.cookies[0])![1])).toBeLessThanOrEqual(2);
         const cookie = { ...API, cookie: `foyer_${shortEvent}=${token}` };
         const refused = await eventually(async () => {
           const answer = await visit(`${shortShop.url}/checkout`, cookie);

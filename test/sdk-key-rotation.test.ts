@@ -6,7 +6,7 @@
  */
 import { jest } from '@jest/globals';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { decodeProtectedHeader } from 'jose';
@@ -16,7 +16,7 @@ import { createFoyerHttpApp } from '@foyer/waiting-room';
 import { allowRequireOfEsmPackages } from './support/esm-interop.js';
 import { admin, createBacking, type FoyerBacking } from './support/foyer.js';
 import { HttpClient } from './support/http.js';
-import { eventually } from './support/services.js';
+import { eventually, listenOnLoopback } from './support/services.js';
 import { uniqueEventId, visitor } from './support/visitors.js';
 
 jest.setTimeout(90_000);
@@ -98,10 +98,8 @@ describe('the gate across a key rotation and an outage', () => {
     mountGate('/default', {});
     mountGate('/closed', { whenFoyerUnreachable: 'refuse' });
     mountGate('/offline', { checkOnline: false }, { jwksCooldownMs: 0 });
-    shop = await new Promise((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
+    shop = createServer(app);
+    shopUrl = await listenOnLoopback(shop);
   }, 120_000);
 
   afterAll(async () => {
@@ -116,7 +114,7 @@ describe('the gate across a key rotation and an outage', () => {
     const oldKid = decodeProtectedHeader(oldToken).kid;
     for (const path of ['/default', '/closed', '/offline']) {
       expect({ path, ...(await through(path, oldToken)) }).toMatchObject({ path, status: 200, body: { admission: { id: 'alice' } } });
-      expect(gates[path]!.count('/.well-known/jwks.json')).toBe(1);
+      expect(gates[path].count('/.well-known/jwks.json')).toBe(1);
     }
 
     // Foyer goes away: signed sessions still pass by default, fail closed when asked.
@@ -146,11 +144,11 @@ describe('the gate across a key rotation and an outage', () => {
       }
     }
     // The offline gate checked B's token with keys it refetched for the unknown kid, not by asking Foyer.
-    expect(gates['/offline']!.count('/.well-known/jwks.json')).toBeGreaterThanOrEqual(2);
-    expect(gates['/offline']!.count('/v1/active/verify')).toBe(0);
+    expect(gates['/offline'].count('/.well-known/jwks.json')).toBeGreaterThanOrEqual(2);
+    expect(gates['/offline'].count('/v1/active/verify')).toBe(0);
 
     // Exits of either key's sessions work after the rotation, and the gate sees them.
-    const backend = gates['/default']!.backend;
+    const backend = gates['/default'].backend;
     expect(await backend.exit(oldToken)).toMatchObject({ id: 'alice', status: 'EXITED' });
     expect(await backend.exit(newToken)).toMatchObject({ id: 'bob', status: 'EXITED' });
     expect(await through('/default', oldToken)).toMatchObject({ status: 403, body: { reason: 'EXITED' } });

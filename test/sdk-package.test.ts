@@ -43,10 +43,10 @@ describe('the packed @foyer/sdk', () => {
     for (const name of ['package.json', 'README.md', 'tsconfig.build.json', 'src']) cpSync(join(SDK, name), join(source, name), { recursive: true });
     const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: source, env: childEnv() });
     const [tarball] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
-    packed = tarball!.files;
+    packed = tarball.files;
     installed = join(work, 'shop', 'node_modules', '@foyer', 'sdk');
     mkdirSync(installed, { recursive: true });
-    await run('tar', ['-xzf', join(work, tarball!.filename), '-C', installed, '--strip-components=1']);
+    await run('tar', ['-xzf', join(work, tarball.filename), '-C', installed, '--strip-components=1']);
   });
 
   afterAll(() => {

@@ -4,13 +4,12 @@
  */
 import { jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import type { IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import express from 'express';
 import { FoyerBackend, verifyWebhook, WebhookVerificationError, type LifecycleNotification } from '@foyer/sdk/server';
 import { allowRequireOfEsmPackages } from './support/esm-interop.js';
 import { admin, createBacking, startFoyer, type FoyerBacking, type RunningFoyer } from './support/foyer.js';
-import { eventually } from './support/services.js';
+import { eventually, listenOnLoopback } from './support/services.js';
 import { uniqueEventId, visitor } from './support/visitors.js';
 
 jest.setTimeout(60_000);
@@ -38,10 +37,8 @@ describe('verifyWebhook on lifecycle notifications from the running app', () => 
         response.status(400).json({ reason: (error as WebhookVerificationError).reason });
       }
     });
-    receiver = await new Promise((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/foyer-hook`;
+    receiver = createServer(app);
+    receiverUrl = `${await listenOnLoopback(receiver)}/foyer-hook`;
     backing = await createBacking('redis', { CALLBACK_SIGNING_SECRET: SECRET, CALLBACK_ALLOW_PRIVATE: 'true' });
     foyer = await startFoyer(backing);
   }, 120_000);

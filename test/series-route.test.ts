@@ -175,22 +175,17 @@ describe.each(STORE_MODES)('GET /v1/admin/events/{eventId}/series (%s store)', (
   it('several samplers write each slot once, never twice', async () => {
     const eventId = await newEvent();
     const app = foyer.app;
-    const second = new EventSeriesSampler(
-      app.get(EVENT_REPOSITORY),
-      app.get(QUEUE_STORE),
-      app.get(EVENT_SERIES),
-      app.get(CLOCK),
-      app.get(SeriesSettings),
-      app.get(SchedulerRegistry),
-    );
-    const third = new EventSeriesSampler(
-      app.get(EVENT_REPOSITORY),
-      app.get(QUEUE_STORE),
-      app.get(EVENT_SERIES),
-      app.get(CLOCK),
-      app.get(SeriesSettings),
-      app.get(SchedulerRegistry),
-    );
+    const sampler = () =>
+      new EventSeriesSampler(
+        app.get(EVENT_REPOSITORY),
+        app.get(QUEUE_STORE),
+        app.get(EVENT_SERIES),
+        app.get(CLOCK),
+        app.get(SeriesSettings),
+        app.get(SchedulerRegistry),
+      );
+    const second = sampler();
+    const third = sampler();
     const until = Date.now() + 3_500;
     while (Date.now() < until) {
       await Promise.all([second.sample(), third.sample()]);

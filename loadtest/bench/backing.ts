@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { generateEs256PrivateKeyPem } from '@foyer/tokens';
+import { deleteKeys } from '../../test/support/services.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379/0';
 const DEFAULT_POSTGRES_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -72,18 +73,6 @@ export async function createBacking(): Promise<BenchBacking> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Removes every key of the run, in batches, without blocking the server. */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
-  let removed = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) removed += await redis.unlink(...keys);
-  } while (cursor !== '0');
-  return removed;
 }
 
 async function createDatabase(adminUrl: string): Promise<{ url: string; description: string; drop(): Promise<void> } | null> {

@@ -16,7 +16,7 @@ export interface BenchContext {
   /** The floor with Foyer's write gathering (`FLOOR_COALESCE=1`): measured beside the headline poll. */
   coalescingFloor: BenchProcess;
   admin: FoyerAdmin;
-  log(line: string): void;
+  log: (line: string) => void;
   /** A path in the run's temporary directory. */
   file(name: string): string;
   /** Remembers a process so it is stopped at the end whatever happens. */

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../test/support/services.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const API_ENTRY = 'dist/apps/api/src/main.js';
@@ -108,16 +108,4 @@ function wrap(name: string, child: ChildProcess, url: string): BenchProcess {
       clearTimeout(timer);
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

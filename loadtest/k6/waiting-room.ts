@@ -85,7 +85,7 @@ export function setup(): SetupData {
     blockReentry: false,
   });
   if (!check(created, { 'event created': (r) => r.status === 201 })) {
-    throw new Error(`could not create event ${settings.eventId}: ${created.status} ${String(created.body)}`);
+    throw new Error(`could not create event ${settings.eventId}: ${created.status} ${typeof created.body === 'string' ? created.body : ''}`);
   }
   return { createdEvent: true };
 }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './services.js';
 
 /** One request a receiver got. */
 export interface Received {
@@ -43,7 +43,7 @@ export class CallbackReceiver {
   private inFlight = 0;
   private server: Server | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private port = 0;
+  private baseUrl = '';
 
   async start(): Promise<this> {
     this.server = createServer((request, response) => {
@@ -75,13 +75,12 @@ export class CallbackReceiver {
       });
     });
     this.server.keepAliveTimeout = 1_000;
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.baseUrl = await listenOnLoopback(this.server);
     return this;
   }
 
   url(path = '/hook'): string {
-    return `http://127.0.0.1:${this.port}${path}`;
+    return `${this.baseUrl}${path}`;
   }
 
   /** Requests for one group, in arrival order. */

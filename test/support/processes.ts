@@ -1,10 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HttpClient } from './http.js';
-import { sleep } from './services.js';
+import { freePort, sleep } from './services.js';
 
 /** The built app, run as separate OS processes, the way operators run it. */
 
@@ -70,19 +69,6 @@ function newestSource(): number {
   return newest;
 }
 
-/** A port nothing listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export interface SpawnOptions {
   name: string;
   /** The app's environment (besides PATH/HOME): e.g. a backing's env plus FOYER_ROLES. */
@@ -110,7 +96,7 @@ export async function spawnFoyer(options: SpawnOptions): Promise<FoyerProcess> {
   });
   const foyer = wrap(options.name, child, port ? `http://127.0.0.1:${port}` : '');
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
-  let problem = '';
+  let problem: string;
   for (;;) {
     if (!foyer.running()) {
       problem = `it exited (${JSON.stringify(await foyer.exited)}) before it was ready`;

@@ -85,7 +85,7 @@ describe('IdTokenVerifier', () => {
   it('refuses a token with any character changed', async () => {
     const token = mint(VALID);
     for (let i = 0; i < token.length; i += 1) {
-      const next = BASE64URL_CHARS[(BASE64URL_CHARS.indexOf(token[i]!) + 1) % BASE64URL_CHARS.length]!;
+      const next = BASE64URL_CHARS[(BASE64URL_CHARS.indexOf(token[i]) + 1) % BASE64URL_CHARS.length];
       const tampered = token.slice(0, i) + (token[i] === '.' ? 'A' : next) + token.slice(i + 1);
       expect({ i, sub: await verifier.verify(tampered, 'concert-2026') }).toEqual({ i, sub: null });
     }

@@ -37,9 +37,9 @@ describe('SuccessTokens', () => {
 
   it('signs the documented header and claims', async () => {
     const [header, claims] = (await tokens.sign(INPUT)).split('.');
-    const kid = tokens.jwks().keys[0]!.kid;
-    expect(decodeSegment(header!)).toEqual({ alg: 'ES256', kid, typ: 'JWT' });
-    expect(decodeSegment(claims!)).toEqual({
+    const kid = tokens.jwks().keys[0].kid;
+    expect(decodeSegment(header)).toEqual({ alg: 'ES256', kid, typ: 'JWT' });
+    expect(decodeSegment(claims)).toEqual({
       evt: 'concert-2026',
       sub: 'user-123',
       iss: ISSUER,
@@ -85,7 +85,7 @@ describe('SuccessTokens', () => {
   it('rejects a token with any character changed', async () => {
     const token = await tokens.sign(INPUT);
     for (let i = 0; i < token.length; i += 1) {
-      const next = BASE64URL_CHARS[(BASE64URL_CHARS.indexOf(token[i]!) + 1) % BASE64URL_CHARS.length]!;
+      const next = BASE64URL_CHARS[(BASE64URL_CHARS.indexOf(token[i]) + 1) % BASE64URL_CHARS.length];
       for (const c of [next, '.', '=']) {
         if (c === token[i]) continue;
         const tampered = token.slice(0, i) + c + token.slice(i + 1);
@@ -99,17 +99,17 @@ describe('SuccessTokens', () => {
     const other = await SuccessTokens.create({ privateKeyPem: otherPem, extraPublicKeysPem: [], issuer: ISSUER, clock });
     expect(await tokens.verify(await other.sign(INPUT))).toEqual({ ok: false });
 
-    const ourKid = tokens.jwks().keys[0]!.kid;
-    const claims = decodeSegment((await tokens.sign(INPUT)).split('.')[1]!);
+    const ourKid = tokens.jwks().keys[0].kid;
+    const claims = decodeSegment((await tokens.sign(INPUT)).split('.')[1]);
     expect(await tokens.verify(handSigned(otherPem, { alg: 'ES256', kid: ourKid }, claims))).toEqual({ ok: false });
     // The same hand-made token signed with our key passes: the refusal above is the key's.
     expect(await tokens.verify(handSigned(privateKeyPem, { alg: 'ES256', kid: ourKid }, claims))).toMatchObject({ ok: true });
   });
 
   it('rejects a missing or unknown kid, another alg and alg none', async () => {
-    const ourKid = tokens.jwks().keys[0]!.kid;
+    const ourKid = tokens.jwks().keys[0].kid;
     const [, claims] = (await tokens.sign(INPUT)).split('.');
-    const claimsObject = decodeSegment(claims!);
+    const claimsObject = decodeSegment(claims);
     expect(await tokens.verify(handSigned(privateKeyPem, { alg: 'ES256' }, claimsObject))).toEqual({ ok: false });
     expect(await tokens.verify(handSigned(privateKeyPem, { alg: 'ES256', kid: 'nope' }, claimsObject))).toEqual({ ok: false });
     expect(await tokens.verify(handSigned(privateKeyPem, { alg: 'ES384', kid: ourKid }, claimsObject))).toEqual({ ok: false });
@@ -121,8 +121,8 @@ describe('SuccessTokens', () => {
     const elsewhere = await SuccessTokens.create({ privateKeyPem, extraPublicKeysPem: [], issuer: 'https://other.example', clock });
     expect(await tokens.verify(await elsewhere.sign(INPUT))).toEqual({ ok: false });
 
-    const header = { alg: 'ES256', kid: tokens.jwks().keys[0]!.kid };
-    const good = decodeSegment((await tokens.sign(INPUT)).split('.')[1]!);
+    const header = { alg: 'ES256', kid: tokens.jwks().keys[0].kid };
+    const good = decodeSegment((await tokens.sign(INPUT)).split('.')[1]);
     const broken: Record<string, unknown>[] = [
       { ...good, sub: undefined },
       { ...good, sub: '' },
@@ -154,22 +154,22 @@ describe('SuccessTokens', () => {
 
   it('publishes the signing key first, with its RFC 7638 thumbprint as kid and no private part', async () => {
     const [jwk] = tokens.jwks().keys;
-    expect(Object.keys(jwk!).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+    expect(Object.keys(jwk).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
     expect(jwk).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
-    const canonical = `{"crv":"${jwk!.crv}","kty":"${jwk!.kty}","x":"${jwk!.x}","y":"${jwk!.y}"}`;
-    expect(jwk!.kid).toBe(createHash('sha256').update(canonical).digest('base64url'));
+    const canonical = `{"crv":"${jwk.crv}","kty":"${jwk.kty}","x":"${jwk.x}","y":"${jwk.y}"}`;
+    expect(jwk.kid).toBe(createHash('sha256').update(canonical).digest('base64url'));
   });
 
   it('signs tokens that an independent verifier accepts with the JWKS key alone', async () => {
     const token = await tokens.sign(INPUT);
     const [header, claims, signature] = token.split('.');
-    const { kid } = decodeSegment(header!);
+    const { kid } = decodeSegment(header);
     const jwk = tokens.jwks().keys.find((key) => key.kid === kid)!;
     const publicKey = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' });
     const check = (input: string) =>
-      cryptoVerify('sha256', Buffer.from(input), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature!, 'base64url'));
+      cryptoVerify('sha256', Buffer.from(input), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
     expect(check(`${header}.${claims}`)).toBe(true);
-    expect(check(`${header}.${encodeSegment({ ...decodeSegment(claims!), sub: 'someone-else' })}`)).toBe(false);
+    expect(check(`${header}.${encodeSegment({ ...decodeSegment(claims), sub: 'someone-else' })}`)).toBe(false);
   });
 
   it('accepts and publishes the extra public keys of a rotation', async () => {
@@ -185,7 +185,7 @@ describe('SuccessTokens', () => {
     });
 
     const kids = rotated.jwks().keys.map((key) => key.kid);
-    expect(kids).toEqual([tokens.jwks().keys[0]!.kid, old.jwks().keys[0]!.kid]);
+    expect(kids).toEqual([tokens.jwks().keys[0].kid, old.jwks().keys[0].kid]);
     expect(await rotated.verify(await old.sign(INPUT))).toMatchObject({ ok: true, claims: { id: 'user-123' } });
     expect(await rotated.verify(await rotated.sign(INPUT))).toMatchObject({ ok: true });
     expect(await old.verify(await rotated.sign(INPUT))).toEqual({ ok: false });

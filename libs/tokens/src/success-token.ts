@@ -68,11 +68,11 @@ export class SuccessTokens {
     const keysByKid = new Map<string, VerificationKey>();
     for (const key of publicKeys) {
       const { kty, crv, x, y } = key.export({ format: 'jwk' });
-      const kid = await calculateJwkThumbprint({ kty, crv, x, y } as { kty: string; crv: string; x: string; y: string });
+      const kid = await calculateJwkThumbprint({ kty, crv, x, y });
       if (!keysByKid.has(kid)) keysByKid.set(kid, { key, jwk: { kty, crv, x, y, kid, alg: ALG, use: 'sig' } });
     }
     const [signingKid] = keysByKid.keys();
-    return new SuccessTokens(privateKey, signingKid!, keysByKid, options.issuer, options.clock ?? systemClock);
+    return new SuccessTokens(privateKey, signingKid, keysByKid, options.issuer, options.clock ?? systemClock);
   }
 
   sign(input: SuccessTokenInput): Promise<string> {
@@ -128,7 +128,7 @@ export class SuccessTokens {
     if (!session) return null;
     const seq = Number(session[2]);
     if (!Number.isSafeInteger(seq)) return null;
-    return { eventId: evt, id: sub, seq, epoch: session[1]!, issuedAt: iat * 1000, expiresAt: exp * 1000 };
+    return { eventId: evt, id: sub, seq, epoch: session[1], issuedAt: iat * 1000, expiresAt: exp * 1000 };
   }
 }
 

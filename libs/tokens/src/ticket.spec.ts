@@ -10,7 +10,7 @@ const place: Place = { eventId: 'concert-2026', id: 'user-123', seq: 42, epoch: 
 /** Every single-character change of `text`: each position replaced by a different base64url character and by a few others. */
 function* tamperings(text: string): Generator<string> {
   for (let i = 0; i < text.length; i += 1) {
-    const replacement = BASE64URL_CHARS[(BASE64URL_CHARS.indexOf(text[i]!) + 1) % BASE64URL_CHARS.length]!;
+    const replacement = BASE64URL_CHARS[(BASE64URL_CHARS.indexOf(text[i]) + 1) % BASE64URL_CHARS.length];
     for (const c of [replacement, '.', '=', 'Ł']) {
       if (c !== text[i]) yield text.slice(0, i) + c + text.slice(i + 1);
     }

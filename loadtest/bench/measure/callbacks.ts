@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { BenchContext } from '../bench-context.js';
 import { ROOT } from '../processes.js';
+import { listenOnLoopback } from '../../../test/support/services.js';
 import { withBackgroundRole } from './background-roles.js';
 
 const PROBE_GROUP = 'bench-probe';
@@ -142,11 +143,9 @@ async function startReceiver(): Promise<Receiver> {
     });
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const url = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     unique: () => seen.size,
     duplicates: () => duplicates,
     groupsOutOfOrder: () => outOfOrder.size,

@@ -23,7 +23,7 @@ export class IngestBodyParser implements OnModuleInit {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   onModuleInit(): void {
-    const instance = this.adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
+    const instance = this.adapterHost.httpAdapter?.getInstance?.<FastifyInstance>();
     if (!instance || typeof instance.addContentTypeParser !== 'function') return;
     instance.addHook('onRequest', (request, _reply, done) => {
       if (isIngestRoute(request)) request.headers['content-type'] = INGEST_CONTENT_TYPE;

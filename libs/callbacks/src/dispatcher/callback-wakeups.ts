@@ -77,7 +77,7 @@ export class CallbackWakeups implements OnApplicationShutdown {
       client.on('error', () => undefined);
       void client.end().catch(() => undefined);
       if (this.closed || this.reconnectTimer) return;
-      if (err) this.logger.warn(`LISTEN connection lost (${String(err)}); dispatchers poll until it is back`);
+      if (err) this.logger.warn(`LISTEN connection lost (${err instanceof Error ? err.message : JSON.stringify(err)}); dispatchers poll until it is back`);
       this.reconnectTimer = setTimeout(() => {
         this.reconnectTimer = null;
         void this.connectListener();

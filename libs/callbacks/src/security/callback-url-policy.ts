@@ -104,7 +104,7 @@ export class CallbackUrlPolicy {
     if (isIP(host) !== 0) return forbiddenAddressReason(host);
     const cached = this.cache.get(host);
     if (cached && cached.until > Date.now()) return cached.reason;
-    let reason: string | null = null;
+    let reason: string | null;
     try {
       const addresses = await this.resolveAll(host);
       const bad = addresses.find((entry) => forbiddenAddressReason(entry.address) !== null);

@@ -49,9 +49,9 @@ describe('FoyerGate', () => {
 
     it('makes the cookie Secure only over https, unless told otherwise', async () => {
       const plain = answered(await gate().check(get(`/c?wr_token=${token}`, PAGE, false)));
-      expect(plain.headers['set-cookie']![0]).not.toContain('Secure');
+      expect(plain.headers['set-cookie'][0]).not.toContain('Secure');
       const forced = answered(await gate({ secureCookie: true, cookieName: 'wr', cookiePath: '/shop' }).check(get(`/c?wr_token=${token}`, PAGE, false)));
-      expect(forced.headers['set-cookie']![0]).toBe(`wr=${token}; Max-Age=600; Path=/shop; HttpOnly; SameSite=Lax; Secure`);
+      expect(forced.headers['set-cookie'][0]).toBe(`wr=${token}; Max-Age=600; Path=/shop; HttpOnly; SameSite=Lax; Secure`);
     });
 
     it('is refused when invalid: a page goes to the waiting room, no cookie set', async () => {
