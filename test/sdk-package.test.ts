@@ -7,8 +7,9 @@
  *   small stand-in for Foyer on 127.0.0.1, its successToken is checked against that stand-in's JWKS,
  *   a webhook delivery is verified and a tampered one refused — each from the build of its own kind;
  * - TypeScript: `tsc --noEmit` over an .mts and a .cts file under `module: nodenext`, the .cts again
- *   under `node16` (which, unlike nodenext, refuses to read ES module types from CommonJS), and a
- *   file under `moduleResolution: bundler`, each narrowing a `QueueState` through the typed exports.
+ *   under `node16` (which, unlike nodenext, refuses to read ES module types from CommonJS), a file
+ *   under `moduleResolution: bundler` and one under the old `node10`, each narrowing a `QueueState`
+ *   through the typed exports.
  *
  * Packed outside the repository (a copy of package.json in it would collide in jest's module map
  * of a run going on meanwhile); Foyer's node_modules are linked in for tsc, @types/node and jose.
@@ -397,6 +398,11 @@ describe('the packed @foyer/sdk', () => {
     it('type-checks under moduleResolution bundler, with the ES module declarations', async () => {
       const checked = await typeCheck('bundler', { 'shop.ts': TYPED_SHOP }, { module: 'esnext', moduleResolution: 'bundler' });
       expect(checked).toEqual({ diagnostics: '', declarations: ['dist/esm/index.d.ts', 'dist/esm/server/index.d.ts'] });
+    });
+
+    it('type-checks under the old node resolution (no exports), with the CommonJS declarations through main and server/', async () => {
+      const checked = await typeCheck('node10', { 'shop.ts': TYPED_SHOP }, { module: 'commonjs', moduleResolution: 'node10' });
+      expect(checked).toEqual({ diagnostics: '', declarations: ['dist/cjs/index.d.ts', 'dist/cjs/server/index.d.ts'] });
     });
   });
 });
