@@ -1,7 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { FoyerError, type ErrorCode } from '@foyer/domain';
-import { isStoreUnavailable } from './unavailable.js';
 
 interface ErrorBody {
   statusCode: number;
@@ -84,10 +83,6 @@ function toBody(exception: unknown): { body: ErrorBody; retryAfterSeconds?: numb
     const body: ErrorBody = { statusCode: ERROR_STATUS[exception.code], code: exception.code, message: exception.message };
     if (exception.extra.details) body.details = exception.extra.details;
     return { body, retryAfterSeconds: exception.extra.retryAfterSeconds };
-  }
-  if (isStoreUnavailable(exception)) {
-    logger.warn(`store unavailable: ${(exception as Error).message}`);
-    return { body: make('STORE_UNAVAILABLE', 'the queue store or database is not answering; try again shortly') };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

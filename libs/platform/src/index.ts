@@ -4,7 +4,6 @@ export * from './foyer-exception.filter.js';
 export * from './metrics.js';
 export * from './plain-route.js';
 export * from './tokens.js';
-export * from './unavailable.js';
 export * from './validation.js';
 export { StoreUnavailableError } from '@foyer/domain';
 export * from './http-server.js';

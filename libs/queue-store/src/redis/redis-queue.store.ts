@@ -22,6 +22,7 @@ import { QueueKeys } from './queue-keys.js';
 import { RateCopies } from './rate-copies.js';
 import { decodeHeartbeat, decodeReply, parseRate } from './script-replies.js';
 import { SCRIPT_KEYS, runScript, type EventScriptName, type ScriptArg } from './scripts.js';
+import { reportingOutages } from './redis-outages.js';
 
 /** An exit admits into its freed slot in the same step; this bounds the heads one exit may pop. */
 export const EXIT_PROMOTE_MAX = 1000;
@@ -46,6 +47,8 @@ export class RedisQueueStore implements QueueStore {
   ) {
     this.keys = new QueueKeys(options.keyPrefix);
     this.rates = new RateCopies(async (eventId) => parseRate(await this.redis.hget(this.keys.eventKey(eventId, 'stats'), 'rate')));
+    // Callers get the domain's StoreUnavailableError for an outage, not ioredis's errors.
+    return reportingOutages(this);
   }
 
   async configure(config: QueueConfig): Promise<void> {
