@@ -2,10 +2,9 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { FoyerConfig } from '@foyer/config';
 import type { EventRecord, EventRepository, JournalRepository, QueueStore } from '@foyer/domain';
-import { CONFIG, EVENT_REPOSITORY, FoyerMetrics, JOURNAL_REPOSITORY, QUEUE_STORE } from '@foyer/platform';
+import { CONFIG, EVENT_REPOSITORY, FoyerMetrics, JOURNAL_REPOSITORY, QUEUE_STORE, schedulePeriodic } from '@foyer/platform';
 import { QueueConfigSync } from '../events/queue-config-sync.js';
 import { JournalForwarder } from '../journal/journal-forwarder.js';
-import { schedulePeriodic } from './periodic-task.js';
 
 /**
  * Every script call does at most this much, so none holds Redis for long: a 100-pop promotion
