@@ -48,7 +48,10 @@ export class FoyerCoreModule {
       { provide: CONFIG, useValue: config },
       { provide: CLOCK, useValue: clock },
       // null unless the queue is the embedded one; the queue store is then its store.
-      { provide: EmbeddedQueue, useFactory: () => (config.queueStore.kind === 'embedded' ? EmbeddedQueue.restore(config, clock) : null) },
+      {
+        provide: EmbeddedQueue,
+        useFactory: () => (config.queueStore.kind === 'embedded' ? EmbeddedQueue.restore(config, clock) : null),
+      },
       {
         provide: QUEUE_STORE,
         useFactory: (embedded: EmbeddedQueue | null) => (embedded ? embedded.store : openRedisQueueStore(config)),

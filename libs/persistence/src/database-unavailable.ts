@@ -78,7 +78,7 @@ function causes(err: unknown): Record<string, unknown>[] {
   return found;
 }
 
-/** Rethrows a database outage as the domain's `StoreUnavailableError` (the driver's error as its cause), anything else as it was. */
+/** Rethrows a database outage as the domain's `StoreUnavailableError` (the driver's error as its cause), else as it was. */
 export function rethrowAsStoreUnavailable(err: unknown): never {
   if (err instanceof StoreUnavailableError || !isDatabaseUnavailable(err)) throw err;
   throw new StoreUnavailableError('the database', err);

@@ -82,7 +82,11 @@ describe('FoyerExceptionFilter', () => {
     const { reply, sent } = recordingReply();
     sendError(reply, new StoreUnavailableError('the database', new Error('connect ECONNREFUSED 10.0.0.7:5432')));
     expect(sent.status).toBe(503);
-    expect(sent.body).toEqual({ statusCode: 503, code: 'STORE_UNAVAILABLE', message: 'the database is not answering; try again shortly' });
+    expect(sent.body).toEqual({
+      statusCode: 503,
+      code: 'STORE_UNAVAILABLE',
+      message: 'the database is not answering; try again shortly',
+    });
   });
 
   it("maps Nest's own refusals by status, and anything unknown to a generic 500", () => {

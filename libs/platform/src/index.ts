@@ -6,5 +6,4 @@ export * from './periodic-task.js';
 export * from './plain-route.js';
 export * from './tokens.js';
 export * from './validation.js';
-export { StoreUnavailableError } from '@foyer/domain';
 export * from './http-server.js';

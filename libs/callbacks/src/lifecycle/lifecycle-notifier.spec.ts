@@ -4,14 +4,9 @@ import type { LifecycleCursorRepository } from './lifecycle-cursor.repository.js
 import { LifecycleNotifier } from './lifecycle-notifier.js';
 
 const at = new Date('2026-01-01T00:00:00.000Z');
-const entry = (offset: number, type: string, eventId: string, id: string | null, payload: Record<string, unknown> = {}): JournalEntry => ({
-  offset,
-  type,
-  eventId,
-  id,
-  payload: { type, eventId, id, at: at.toISOString(), ...payload },
-  createdAt: at,
-});
+function entry(offset: number, type: string, eventId: string, id: string | null, payload: Record<string, unknown> = {}): JournalEntry {
+  return { offset, type, eventId, id, payload: { type, eventId, id, at: at.toISOString(), ...payload }, createdAt: at };
+}
 
 function fakes(entries: JournalEntry[], callbackUrls: Record<string, string | null>) {
   const state = { position: 0, moved: false, enqueued: [] as NewCallback[], lookups: [] as string[] };
@@ -25,7 +20,8 @@ function fakes(entries: JournalEntry[], callbackUrls: Record<string, string | nu
     get: (eventId) => {
       state.lookups.push(eventId);
       const callbackUrl = callbackUrls[eventId];
-      return Promise.resolve(callbackUrl === undefined ? null : ({ ...EVENT_DEFAULTS, eventId, callbackUrl } as unknown as EventRecord));
+      const event = callbackUrl === undefined ? null : ({ ...EVENT_DEFAULTS, eventId, callbackUrl } as unknown as EventRecord);
+      return Promise.resolve(event);
     },
   };
   const cursor: Pick<LifecycleCursorRepository, 'position' | 'enqueue'> = {
@@ -37,7 +33,11 @@ function fakes(entries: JournalEntry[], callbackUrls: Record<string, string | nu
       return Promise.resolve(notifications.length);
     },
   };
-  const notifier = new LifecycleNotifier(journal as JournalRepository, events as EventRepository, cursor as LifecycleCursorRepository);
+  const notifier = new LifecycleNotifier(
+    journal as JournalRepository,
+    events as EventRepository,
+    cursor as LifecycleCursorRepository,
+  );
   return { notifier, state };
 }
 

@@ -1,7 +1,7 @@
 import { StoreUnavailableError } from '@foyer/domain';
 import { isRedisUnavailable } from './redis-connection.js';
 
-/** Rethrows a Redis outage as the domain's `StoreUnavailableError` (ioredis's error as its cause), anything else as it was. */
+/** Rethrows a Redis outage as the domain's `StoreUnavailableError` (ioredis's error as its cause), else as it was. */
 export function rethrowAsStoreUnavailable(err: unknown): never {
   if (err instanceof StoreUnavailableError || !isRedisUnavailable(err)) throw err;
   throw new StoreUnavailableError('Redis', err);
