@@ -14,6 +14,7 @@ const swc = {
 const moduleNameMapper = {
   '^@foyer/(domain|application|queue-store|persistence|tokens|config|waiting-room|platform|callbacks|pages|sdk)$': '<rootDir>/libs/$1/src/index.ts',
   '^@foyer/sdk/server$': '<rootDir>/libs/sdk/src/server/index.ts',
+  '^@foyer/composition$': '<rootDir>/apps/composition/src/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 

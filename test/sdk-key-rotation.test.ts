@@ -12,7 +12,7 @@ import express from 'express';
 import { decodeProtectedHeader } from 'jose';
 import { loadConfig } from '@foyer/config';
 import { admissionOf, expressGate, FoyerBackend, FoyerGate, type FoyerGateOptions } from '@foyer/sdk/server';
-import { createFoyerHttpApp } from '@foyer/waiting-room';
+import { createFoyerHttpApp } from '@foyer/composition';
 import { allowRequireOfEsmPackages } from './support/esm-interop.js';
 import { admin, createBacking, type FoyerBacking } from './support/foyer.js';
 import { HttpClient } from './support/http.js';

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, type FoyerConfig } from '@foyer/config';
-import { createFoyerHttpApp } from '@foyer/waiting-room';
+import { createFoyerHttpApp } from '@foyer/composition';
 import { HttpClient } from './http.js';
 import { createRedisPrefix, createTempDir, createTestDatabase, REDIS_URL } from './services.js';
 

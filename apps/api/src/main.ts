@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@foyer/config';
-import { createFoyerHttpApp, startupLogger } from '@foyer/waiting-room';
+import { createFoyerHttpApp, startupLogger } from '@foyer/composition';
 
 /** The HTTP entry point; with the default FOYER_ROLES it also runs the scheduler (one process, `npm start`). */
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createFoyerHttpApp(config);
   await app.listen({ port: config.port, host: '0.0.0.0' });
-  const embedded = [!config.redis.url && !config.redis.clusterNodes && 'queue', !config.databaseUrl && 'database']
+  const embedded = [config.queueStore.kind === 'embedded' && 'queue', config.database.kind === 'embedded' && 'database']
     .filter(Boolean)
     .join(' and ');
   startupLogger.log(`Foyer listening on ${config.publicUrl} (roles: ${[...config.roles].join(',')})`);

@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@foyer/config';
-import { createFoyerWorker, startupLogger } from '@foyer/waiting-room';
+import { createFoyerWorker, startupLogger } from '@foyer/composition';
 
 /** The background entry point: the scheduler and the callback dispatcher; over HTTP only health and metrics. */
 async function main(): Promise<void> {
   const config = loadConfig();
   // The embedded store and database live inside one process (`npm start`); a separate worker
   // would see a line of its own and could corrupt the embedded database's files.
-  if ((!config.redis.url && !config.redis.clusterNodes) || !config.databaseUrl) {
+  if (config.queueStore.kind === 'embedded' || config.database.kind === 'embedded') {
     throw new ConfigError([
       'the worker needs REDIS_URL (or REDIS_CLUSTER_NODES) and DATABASE_URL: the embedded stores belong to the single `npm start` process',
     ]);

@@ -14,6 +14,7 @@ import { CallbackDispatcher } from './dispatcher/callback-dispatcher.js';
 import { CallbackHousekeeping } from './dispatcher/callback-housekeeping.js';
 import { CallbackMetrics } from './dispatcher/callback-metrics.js';
 import { CallbackWakeups } from './dispatcher/callback-wakeups.js';
+import { LifecycleCursorRepository } from './lifecycle/lifecycle-cursor.repository.js';
 import { LifecycleNotifier } from './lifecycle/lifecycle-notifier.js';
 import { CallbackUrlPolicy } from './security/callback-url-policy.js';
 import { CallbackDispatchRepository } from './store/callback-dispatch.repository.js';
@@ -63,6 +64,7 @@ export class CallbacksApiModule {}
       inject: [CONFIG, CallbackUrlPolicy],
     },
     CallbackDispatcher,
+    repository(LifecycleCursorRepository),
     LifecycleNotifier,
     CallbackHousekeeping,
   ],

@@ -17,8 +17,15 @@ export interface FoyerConfig {
     clusterNodes: { host: string; port: number }[] | null;
     keyPrefix: string;
   };
+  /**
+   * Which queue store serves, decided here once: Redis (`REDIS_URL` or `REDIS_CLUSTER_NODES`) or
+   * the embedded in-memory one, which lives in this process.
+   */
+  queueStore: { kind: 'redis' | 'embedded' };
   /** `null`: the embedded PGlite database under `dataDir`. */
   databaseUrl: string | null;
+  /** Which database, decided here once: PostgreSQL at `databaseUrl`, or the embedded PGlite. */
+  database: { kind: 'postgres' | 'embedded' };
   /** Absolute. */
   dataDir: string;
   adminApiKey: string;

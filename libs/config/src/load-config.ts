@@ -22,6 +22,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FoyerConfig {
   const publicUrl = readPublicUrl(read, port);
   const redis = readRedis(read);
   const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:'])?.href ?? null;
+  const queueStore = { kind: redis.url === null && redis.clusterNodes === null ? 'embedded' : 'redis' } as const;
+  const database = { kind: databaseUrl === null ? 'embedded' : 'postgres' } as const;
   const dataDir = resolve(read.text('FOYER_DATA_DIR') ?? './.data');
   const given = readGivenSecrets(read, production);
   const entryTokenSecret = read.secret('ENTRY_TOKEN_SECRET') ?? null;
@@ -43,7 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FoyerConfig {
   const roles = readRoles(read);
   const logLevel = read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
 
-  if (production) refuseEmbedded(read, redis, databaseUrl, given);
+  if (production) refuseEmbedded(read, queueStore.kind, database.kind, given);
   if (read.problems.length > 0) throw new ConfigError(read.problems);
 
   // Only now, with nothing else wrong, touch the disk.
@@ -55,7 +57,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FoyerConfig {
     port,
     publicUrl,
     redis,
+    queueStore,
     databaseUrl,
+    database,
     dataDir,
     adminApiKey: given.adminApiKey ?? generated!.adminApiKey,
     adminApiKeyGenerated: given.adminApiKey === undefined,
@@ -215,17 +219,17 @@ function requireBytes(read: EnvReader, name: string, secret: string): void {
 
 function refuseEmbedded(
   read: EnvReader,
-  redis: FoyerConfig['redis'],
-  databaseUrl: string | null,
+  queueStore: FoyerConfig['queueStore']['kind'],
+  database: FoyerConfig['database']['kind'],
   given: GivenSecrets,
 ): void {
-  if (redis.url === null && redis.clusterNodes === null && !read.isBad('REDIS_URL') && !read.isBad('REDIS_CLUSTER_NODES')) {
+  if (queueStore === 'embedded' && !read.isBad('REDIS_URL') && !read.isBad('REDIS_CLUSTER_NODES')) {
     read.problem(
       'REDIS_URL',
       'required in production (or REDIS_CLUSTER_NODES): the embedded in-memory queue lives in one process, so replicas would each keep their own line',
     );
   }
-  if (databaseUrl === null && !read.isBad('DATABASE_URL')) {
+  if (database === 'embedded' && !read.isBad('DATABASE_URL')) {
     read.problem('DATABASE_URL', 'required in production: the embedded PGlite database is for development only');
   }
   const secrets: [keyof GivenSecrets, string][] = [

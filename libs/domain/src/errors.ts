@@ -1,36 +1,36 @@
 /**
- * Errors the API promises, by code. Every layer throws these; one HTTP filter turns them into
- * `{ statusCode, code, message }`, so a code and its status live here and nowhere else.
+ * Errors the API promises, by code. Every layer throws these; the HTTP layer's one filter gives
+ * each code its status and turns the error into `{ statusCode, code, message }`.
  */
-export const ERROR_STATUS = {
-  VALIDATION_FAILED: 400,
-  INVALID_JSON: 400,
-  ID_TOKEN_REQUIRED: 400,
-  GROUP_REQUIRED: 400,
-  CALLBACK_URL_FORBIDDEN: 400,
-  UNAUTHORIZED: 401,
-  INVALID_TICKET: 401,
-  INVALID_ID_TOKEN: 401,
-  INVALID_TOKEN: 401,
-  NOT_FOUND: 404,
-  EVENT_NOT_FOUND: 404,
-  CALLBACK_NOT_FOUND: 404,
-  ROUTE_NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  EVENT_EXISTS: 409,
-  EVENT_NOT_OPEN: 409,
-  ALREADY_QUEUED: 409,
-  MESSAGE_ID_CONFLICT: 409,
-  CALLBACK_NOT_DEAD: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  RATE_LIMITED: 429,
-  POLL_TOO_FREQUENT: 429,
-  INTERNAL_ERROR: 500,
-  STORE_UNAVAILABLE: 503,
-} as const;
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'INVALID_JSON',
+  'ID_TOKEN_REQUIRED',
+  'GROUP_REQUIRED',
+  'CALLBACK_URL_FORBIDDEN',
+  'UNAUTHORIZED',
+  'INVALID_TICKET',
+  'INVALID_ID_TOKEN',
+  'INVALID_TOKEN',
+  'NOT_FOUND',
+  'EVENT_NOT_FOUND',
+  'CALLBACK_NOT_FOUND',
+  'ROUTE_NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'EVENT_EXISTS',
+  'EVENT_NOT_OPEN',
+  'ALREADY_QUEUED',
+  'MESSAGE_ID_CONFLICT',
+  'CALLBACK_NOT_DEAD',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'RATE_LIMITED',
+  'POLL_TOO_FREQUENT',
+  'INTERNAL_ERROR',
+  'STORE_UNAVAILABLE',
+] as const;
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface FieldProblem {
   field: string;
@@ -38,8 +38,6 @@ export interface FieldProblem {
 }
 
 export class FoyerError extends Error {
-  readonly statusCode: number;
-
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -47,7 +45,6 @@ export class FoyerError extends Error {
   ) {
     super(message);
     this.name = 'FoyerError';
-    this.statusCode = ERROR_STATUS[code];
   }
 }
 
@@ -57,7 +54,10 @@ export const eventNotFound = (eventId: string) =>
 export const validationFailed = (details: FieldProblem[]) =>
   new FoyerError('VALIDATION_FAILED', details.map((d) => `${d.field}: ${d.message}`).join('; '), { details });
 
-/** Redis or the database did not answer. */
+/**
+ * Redis or the database did not answer. The adapters throw this, with the driver's error as the
+ * cause, so no other layer needs to know what an outage looks like in each driver.
+ */
 export class StoreUnavailableError extends FoyerError {
   constructor(what: string, cause?: unknown) {
     super('STORE_UNAVAILABLE', `${what} is not answering; try again shortly`);

@@ -6,6 +6,7 @@ export * from './poll-pacing.js';
 export * from './queue-state.js';
 export * from './ports/event-repository.js';
 export * from './ports/event-series.js';
+export * from './ports/health.js';
 export * from './ports/journal.js';
 export * from './ports/queue-store.js';
 export * from './user-id.js';

@@ -1,4 +1,5 @@
-import { isDatabaseUnavailable } from './database-unavailable.js';
+import { StoreUnavailableError } from '@foyer/domain';
+import { isDatabaseUnavailable, rethrowAsStoreUnavailable } from './database-unavailable.js';
 
 /** The shapes errors arrive in; the integration test provokes the common ones for real. */
 describe('isDatabaseUnavailable', () => {
@@ -56,5 +57,30 @@ describe('isDatabaseUnavailable', () => {
     const err: Error & { cause?: unknown } = new Error('loop');
     err.cause = err;
     expect(isDatabaseUnavailable(err)).toBe(false);
+  });
+});
+
+describe('rethrowAsStoreUnavailable', () => {
+  const thrown = (err: unknown): unknown => {
+    try {
+      rethrowAsStoreUnavailable(err);
+    } catch (error) {
+      return error;
+    }
+  };
+
+  it('turns an outage into StoreUnavailableError, with the driver error as its cause', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const err = thrown(refused);
+    expect(err).toBeInstanceOf(StoreUnavailableError);
+    expect(err).toMatchObject({ code: 'STORE_UNAVAILABLE', cause: refused });
+    expect(isDatabaseUnavailable(err)).toBe(true);
+  });
+
+  it('passes on other errors, and an outage already reported, unchanged', () => {
+    const duplicate = Object.assign(new Error('Unique constraint failed'), { code: 'P2002' });
+    expect(thrown(duplicate)).toBe(duplicate);
+    const reported = new StoreUnavailableError('the database');
+    expect(thrown(reported)).toBe(reported);
   });
 });

@@ -1,3 +1,6 @@
+import { StoreUnavailableError } from '@foyer/domain';
+import type { PrismaClient } from './generated/prisma/client.js';
+
 /**
  * Whether an error means the database could not be reached or dropped the connection (the HTTP
  * layer answers `503 STORE_UNAVAILABLE`), as opposed to a query that failed on its own merits.
@@ -73,4 +76,29 @@ function causes(err: unknown): Record<string, unknown>[] {
     if (Array.isArray(record.errors)) pending.push(...record.errors);
   }
   return found;
+}
+
+/** Rethrows a database outage as the domain's `StoreUnavailableError` (the driver's error as its cause), else as it was. */
+export function rethrowAsStoreUnavailable(err: unknown): never {
+  if (err instanceof StoreUnavailableError || !isDatabaseUnavailable(err)) throw err;
+  throw new StoreUnavailableError('the database', err);
+}
+
+/**
+ * The client with every query, raw statement and transaction answering an outage with
+ * `StoreUnavailableError`: the repositories, here and in the callbacks library, share this one
+ * client, so none of them (and nothing above them) needs to recognise the drivers' errors.
+ * A transaction's own start is not an operation a query extension sees, hence the proxy.
+ */
+export function reportingOutages(prisma: PrismaClient): PrismaClient {
+  const extended = prisma.$extends({
+    query: { $allOperations: ({ args, query }) => query(args).catch(rethrowAsStoreUnavailable) },
+  });
+  return new Proxy(extended, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (property !== '$transaction' || typeof value !== 'function') return value;
+      return (...args: unknown[]) => (value.apply(target, args) as Promise<unknown>).catch(rethrowAsStoreUnavailable);
+    },
+  }) as unknown as PrismaClient;
 }

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { reportingOutages } from './database-unavailable.js';
 import { PrismaClient } from './generated/prisma/client.js';
 import { defaultMigrationsDir, readMigrationFiles } from './migrations/migration-files.js';
 import { applyMigrations } from './migrations/migration-runner.js';
@@ -11,6 +12,7 @@ import { pgliteSession, pgSession } from './migrations/sql-session.js';
 import { statementNamer } from './statement-names.js';
 
 export interface Database {
+  /** Answers an outage with the domain's `StoreUnavailableError` (`reportingOutages`). */
   prisma: PrismaClient;
   kind: 'postgres' | 'pglite';
   /** Resolves when the database answers a query. */
@@ -66,7 +68,7 @@ async function openPostgres(databaseUrl: string, migrations: Migrations): Promis
     // pg sends a statement the generator leaves unnamed as before; Prisma's type says string only.
     statementNameGenerator: statementNamer() as (query: { sql: string }) => string,
   });
-  const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
+  const prisma = reportingOutages(new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }));
   return {
     prisma,
     kind: 'postgres',
@@ -84,7 +86,7 @@ async function openPglite(dir: string, migrations: Migrations): Promise<Database
     await pglite.close();
     throw err;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_OPTIONS });
+  const prisma = reportingOutages(new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_OPTIONS }));
   return {
     prisma,
     kind: 'pglite',

@@ -1,7 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ERROR_STATUS, FoyerError, type ErrorCode } from '@foyer/domain';
-import { isStoreUnavailable } from './unavailable.js';
+import { FoyerError, type ErrorCode } from '@foyer/domain';
 
 interface ErrorBody {
   statusCode: number;
@@ -9,6 +8,35 @@ interface ErrorBody {
   message: string;
   details?: { field: string; message: string }[];
 }
+
+/** The HTTP status of every code the API promises (API.md, "Errors"): HTTP's business, not the domain's. */
+export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
+  VALIDATION_FAILED: 400,
+  INVALID_JSON: 400,
+  ID_TOKEN_REQUIRED: 400,
+  GROUP_REQUIRED: 400,
+  CALLBACK_URL_FORBIDDEN: 400,
+  UNAUTHORIZED: 401,
+  INVALID_TICKET: 401,
+  INVALID_ID_TOKEN: 401,
+  INVALID_TOKEN: 401,
+  NOT_FOUND: 404,
+  EVENT_NOT_FOUND: 404,
+  CALLBACK_NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  EVENT_EXISTS: 409,
+  EVENT_NOT_OPEN: 409,
+  ALREADY_QUEUED: 409,
+  MESSAGE_ID_CONFLICT: 409,
+  CALLBACK_NOT_DEAD: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  POLL_TOO_FREQUENT: 429,
+  INTERNAL_ERROR: 500,
+  STORE_UNAVAILABLE: 503,
+};
 
 /** Fastify's own refusals (body parsing, routing), by their error code. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -29,9 +57,9 @@ const BY_STATUS: Record<number, ErrorCode> = {
 };
 
 /**
- * The one place where errors become the contract's JSON. Domain errors carry their code; Fastify's
- * parser errors are mapped by code; a store outage is 503; anything else is a logged, generic 500
- * that never leaks internals.
+ * The one place where errors become the contract's JSON. Domain errors carry their code (a store
+ * outage is the adapters' `StoreUnavailableError`, 503); Fastify's parser errors are mapped by code;
+ * anything else is a logged, generic 500 that never leaks internals.
  */
 @Catch()
 export class FoyerExceptionFilter implements ExceptionFilter {
@@ -51,13 +79,10 @@ export function sendError(reply: FastifyReply, exception: unknown): void {
 
 function toBody(exception: unknown): { body: ErrorBody; retryAfterSeconds?: number } {
   if (exception instanceof FoyerError) {
-    const body: ErrorBody = { statusCode: exception.statusCode, code: exception.code, message: exception.message };
+    if (exception.code === 'STORE_UNAVAILABLE') logger.warn(`store unavailable: ${causeMessage(exception)}`);
+    const body: ErrorBody = { statusCode: ERROR_STATUS[exception.code], code: exception.code, message: exception.message };
     if (exception.extra.details) body.details = exception.extra.details;
     return { body, retryAfterSeconds: exception.extra.retryAfterSeconds };
-  }
-  if (isStoreUnavailable(exception)) {
-    logger.warn(`store unavailable: ${(exception as Error).message}`);
-    return { body: make('STORE_UNAVAILABLE', 'the queue store or database is not answering; try again shortly') };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -74,6 +99,11 @@ function toBody(exception: unknown): { body: ErrorBody; retryAfterSeconds?: numb
 
 function make(code: ErrorCode, message: string): ErrorBody {
   return { statusCode: ERROR_STATUS[code], code, message };
+}
+
+/** What the driver said: the operator's clue, kept out of the answer. */
+function causeMessage(err: Error): string {
+  return err.cause instanceof Error ? err.cause.message : err.message;
 }
 
 function describeFastify(code: ErrorCode, original?: string): string {

@@ -7,3 +7,4 @@ export const EVENT_REPOSITORY = Symbol('EventRepository');
 export const JOURNAL_REPOSITORY = Symbol('JournalRepository');
 export const EVENT_SERIES = Symbol('EventSeries');
 export const EVENT_LOOKUP = Symbol('EventLookup');
+export const READINESS_CHECKS = Symbol('ReadinessChecks');

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { CallbacksCoreModule } from '@foyer/callbacks';
 import { AdminGuard } from '@foyer/platform';
 import { ActiveController } from './active/active.controller.js';
 import { activeUseCaseProviders } from './active/active.providers.js';
@@ -23,8 +24,9 @@ import { EventSeriesController } from './series/series.controller.js';
 })
 export class VisitorModule {}
 
-/** Admins: events, their recent history and the journal. */
+/** Admins: events, their recent history and the journal; an event's callbackUrl is checked by the callbacks' URL policy. */
 @Module({
+  imports: [CallbacksCoreModule],
   controllers: [EventsController, EventSeriesController, JournalController],
   providers: [EventsService, EventSeriesService, AdminGuard],
 })

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { FoyerConfig } from '@foyer/config';
-import { CONFIG } from '@foyer/platform';
+import type { Clock } from '@foyer/domain';
+import { CLOCK, CONFIG, schedulePeriodic } from '@foyer/platform';
 import { LifecycleNotifier } from '../lifecycle/lifecycle-notifier.js';
 import { CallbackDispatchRepository } from '../store/callback-dispatch.repository.js';
 import { CallbackWakeups } from './callback-wakeups.js';
@@ -21,6 +22,7 @@ export class CallbackHousekeeping implements OnApplicationBootstrap, OnApplicati
 
   constructor(
     @Inject(CONFIG) private readonly config: FoyerConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly notifier: LifecycleNotifier,
     private readonly repository: CallbackDispatchRepository,
     private readonly wakeups: CallbackWakeups,
@@ -28,8 +30,8 @@ export class CallbackHousekeeping implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    every(this.registry, this.names[0], NOTIFY_EVERY_MS, () => this.notify());
-    every(this.registry, this.names[1], RETENTION_EVERY_MS, () => this.purge());
+    schedulePeriodic(this.registry, this.names[0], NOTIFY_EVERY_MS, () => this.notify());
+    schedulePeriodic(this.registry, this.names[1], RETENTION_EVERY_MS, () => this.purge());
   }
 
   onApplicationShutdown(): void {
@@ -50,31 +52,8 @@ export class CallbackHousekeeping implements OnApplicationBootstrap, OnApplicati
   }
 
   async purge(): Promise<void> {
-    const before = new Date(Date.now() - this.config.callbackRetentionDays * DAY_MS);
+    const before = new Date(this.clock.now() - this.config.callbackRetentionDays * DAY_MS);
     while ((await this.repository.purgeFinished(before, PURGE_BATCH)) === PURGE_BATCH);
     while ((await this.repository.purgeEmptyGroups(PURGE_BATCH)) === PURGE_BATCH);
   }
-}
-
-/**
- * Runs `work` every `periodMs`, never two runs at once, logging a failure once per streak
- * rather than on every tick of an outage.
- */
-function every(registry: SchedulerRegistry, name: string, periodMs: number, work: () => Promise<unknown>): void {
-  const logger = new Logger(name);
-  let running = false;
-  let lastFailure = '';
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    work()
-      .then(() => (lastFailure = ''))
-      .catch((err: unknown) => {
-        const message = err instanceof Error ? err.message : String(err);
-        if (message !== lastFailure) logger.warn(`failed: ${message}`);
-        lastFailure = message;
-      })
-      .finally(() => (running = false));
-  }, periodMs);
-  registry.addInterval(name, timer);
 }

@@ -1,24 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Database } from '@foyer/persistence';
-import { DATABASE } from '@foyer/platform';
+import type { EventRepository, JournalEntry, JournalRepository } from '@foyer/domain';
+import { EVENT_REPOSITORY, JOURNAL_REPOSITORY } from '@foyer/platform';
 import { contentHash, type NewCallback } from '../message/callback-message.js';
-import { insertMessage } from '../store/insert-message.js';
+import { LifecycleCursorRepository } from './lifecycle-cursor.repository.js';
 
 /** The journal entries an event's callbackUrl is notified of (API.md, lifecycle notifications). */
 export const NOTIFIED_TYPES: readonly string[] = ['user.admitted', 'user.exited', 'user.expired', 'user.abandoned', 'user.removed'];
 
-const CURSOR = 'lifecycle-notifications';
 const BATCH = 500;
-
-interface JournalRow {
-  offset: bigint | string;
-  type: string;
-  eventId: string;
-  userId: string | null;
-  payload: unknown;
-  createdAt: Date | string;
-  callbackUrl: string | null;
-}
 
 /** The messageId of the notification of a journal entry: one per offset, so re-reading adds nothing. */
 export function notificationMessageId(offset: bigint | number): string {
@@ -32,63 +21,58 @@ export function notificationGroupId(eventId: string, userId: string): string {
 
 /**
  * Turns journal entries into ordered callbacks for events that have a callbackUrl. It reads the
- * journal after a cursor kept in `callback_cursors` and, in the same transaction, enqueues the
- * notifications and moves the cursor: the cursor row's lock lets one notifier at a time through,
- * and a message per journal offset (`journal:{offset}`) makes a repeated pass harmless.
+ * journal through its port after a cursor kept in `callback_cursors`, then enqueues the
+ * notifications and moves the cursor in one transaction that first checks the cursor has not moved
+ * (`LifecycleCursorRepository.enqueue`); a message per journal offset (`journal:{offset}`) makes a
+ * repeated pass harmless.
  */
 @Injectable()
 export class LifecycleNotifier {
-  constructor(@Inject(DATABASE) private readonly database: Database) {}
+  constructor(
+    @Inject(JOURNAL_REPOSITORY) private readonly journal: JournalRepository,
+    @Inject(EVENT_REPOSITORY) private readonly events: EventRepository,
+    private readonly cursor: LifecycleCursorRepository,
+  ) {}
 
   /** One batch; returns how many journal entries it read and how many notifications it enqueued. */
-  runOnce(): Promise<{ read: number; enqueued: number }> {
-    return this.database.prisma.$transaction(async (tx) => {
-      const cursor = await tx.$queryRawUnsafe<{ position: bigint | string }[]>(
-        `SELECT position FROM callback_cursors WHERE name = $1 FOR UPDATE`,
-        CURSOR,
-      );
-      const after = cursor.length === 0 ? 0n : BigInt(cursor[0].position);
-      const rows = await tx.$queryRawUnsafe<JournalRow[]>(
-        `SELECT j."offset" AS "offset", j.type, j.event_id AS "eventId", j.user_id AS "userId", j.payload,
-                j.created_at AS "createdAt", e.callback_url AS "callbackUrl"
-           FROM journal_entries j LEFT JOIN events e ON e.event_id = j.event_id
-          WHERE j."offset" > $1
-          ORDER BY j."offset"
-          LIMIT $2`,
-        after,
-        BATCH,
-      );
-      if (rows.length === 0) return { read: 0, enqueued: 0 };
-      let enqueued = 0;
-      for (const row of rows) {
-        const notification = toNotification(row);
-        if (notification && (await insertMessage(tx, notification))) enqueued++;
-      }
-      const last = BigInt(rows[rows.length - 1].offset);
-      await tx.$executeRawUnsafe(
-        `INSERT INTO callback_cursors (name, position) VALUES ($1, $2)
-         ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position`,
-        CURSOR,
-        last,
-      );
-      return { read: rows.length, enqueued };
-    });
+  async runOnce(): Promise<{ read: number; enqueued: number }> {
+    const after = await this.cursor.position();
+    const page = await this.journal.page(after, BATCH);
+    if (page.items.length === 0) return { read: 0, enqueued: 0 };
+    const callbackUrls = await this.callbackUrlsOf(page.items);
+    const notifications: NewCallback[] = [];
+    for (const entry of page.items) {
+      const notification = toNotification(entry, callbackUrls.get(entry.eventId) ?? null);
+      if (notification) notifications.push(notification);
+    }
+    const enqueued = await this.cursor.enqueue(after, page.nextAfter, notifications);
+    // Another notifier moved the cursor first: these entries are its to notify, and this pass ends.
+    if (enqueued === null) return { read: 0, enqueued: 0 };
+    return { read: page.items.length, enqueued };
+  }
+
+  /** Each event's callbackUrl as it is now (a deleted event has none), read once per event of the batch. */
+  private async callbackUrlsOf(entries: JournalEntry[]): Promise<Map<string, string | null>> {
+    const urls = new Map<string, string | null>();
+    for (const eventId of new Set(entries.map((entry) => entry.eventId))) {
+      urls.set(eventId, (await this.events.get(eventId))?.callbackUrl ?? null);
+    }
+    return urls;
   }
 }
 
-function toNotification(row: JournalRow): NewCallback | null {
-  if (!row.callbackUrl || row.userId === null || !NOTIFIED_TYPES.includes(row.type)) return null;
-  const payload = typeof row.payload === 'object' && row.payload !== null ? (row.payload as Record<string, unknown>) : {};
+function toNotification(entry: JournalEntry, callbackUrl: string | null): NewCallback | null {
+  if (!callbackUrl || entry.id === null || !NOTIFIED_TYPES.includes(entry.type)) return null;
+  const payload: Record<string, unknown> = typeof entry.payload === 'object' && entry.payload !== null ? entry.payload : {};
   const { type: _type, eventId: _eventId, id: _id, at: _at, ...rest } = payload;
-  const at = (row.createdAt instanceof Date ? row.createdAt : new Date(row.createdAt)).toISOString();
-  const body = { type: row.type, eventId: row.eventId, id: row.userId, at, ...rest };
-  const groupId = notificationGroupId(row.eventId, row.userId);
+  const body = { type: entry.type, eventId: entry.eventId, id: entry.id, at: entry.createdAt.toISOString(), ...rest };
+  const groupId = notificationGroupId(entry.eventId, entry.id);
   return {
-    messageId: notificationMessageId(BigInt(row.offset)),
+    messageId: notificationMessageId(entry.offset),
     groupId,
-    callbackUrl: row.callbackUrl,
+    callbackUrl,
     body: JSON.stringify(body),
     onDead: 'CONTINUE',
-    contentHash: contentHash({ callbackUrl: row.callbackUrl, groupId, onDead: 'CONTINUE', body }),
+    contentHash: contentHash({ callbackUrl, groupId, onDead: 'CONTINUE', body }),
   };
 }

@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { EventSeries, SeriesSample } from '@foyer/domain';
 import { QueueKeys } from './queue-keys.js';
+import { reportingOutages } from './redis-outages.js';
 
 export interface RedisEventSeriesOptions {
   /** Prefix of every key (`REDIS_KEY_PREFIX`). */
@@ -23,6 +24,8 @@ export class RedisEventSeries implements EventSeries {
     private readonly options: RedisEventSeriesOptions,
   ) {
     this.keys = new QueueKeys(options.keyPrefix);
+    // Callers get the domain's StoreUnavailableError for an outage, not ioredis's errors.
+    return reportingOutages(this);
   }
 
   async record(eventId: string, slot: number, sample: SeriesSample): Promise<void> {

@@ -23,6 +23,7 @@ import { QueueKeys } from './queue-keys.js';
 import { RateCopies } from './rate-copies.js';
 import { decodeHeartbeat, decodeReply, parseRate } from './script-replies.js';
 import { SCRIPT_KEYS, runScript, type EventScriptName, type ScriptArg } from './scripts.js';
+import { reportingOutages } from './redis-outages.js';
 
 export interface RedisQueueStoreOptions {
   /** Prefix of every key (`REDIS_KEY_PREFIX`), so deployments and test runs can share a server. */
@@ -44,6 +45,8 @@ export class RedisQueueStore implements QueueStore {
   ) {
     this.keys = new QueueKeys(options.keyPrefix);
     this.rates = new RateCopies(async (eventId) => parseRate(await this.redis.hget(this.keys.eventKey(eventId, 'stats'), 'rate')));
+    // Callers get the domain's StoreUnavailableError for an outage, not ioredis's errors.
+    return reportingOutages(this);
   }
 
   async configure(config: QueueConfig): Promise<void> {

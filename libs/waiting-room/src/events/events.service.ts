@@ -15,8 +15,7 @@ import {
   type WritableEventFields,
 } from '@foyer/domain';
 import { CallbackUrlPolicy } from '@foyer/callbacks';
-import type { FoyerConfig } from '@foyer/config';
-import { CONFIG, EVENT_REPOSITORY, EVENT_SERIES, QUEUE_OPERATIONS, QUEUE_OUTBOX } from '@foyer/platform';
+import { EVENT_REPOSITORY, EVENT_SERIES, QUEUE_OPERATIONS, QUEUE_OUTBOX } from '@foyer/platform';
 import { IdTokenVerifier } from '@foyer/tokens';
 import { JournalForwarder } from '../journal/journal-forwarder.js';
 import type { CreateEventDto, UpdateEventDto } from './event.dto.js';
@@ -27,7 +26,6 @@ import { QueueConfigSync } from './queue-config-sync.js';
 @Injectable()
 export class EventsService {
   private readonly logger = new Logger('Events');
-  private readonly callbackUrls: CallbackUrlPolicy;
 
   constructor(
     @Inject(EVENT_REPOSITORY) private readonly events: EventRepository,
@@ -38,10 +36,9 @@ export class EventsService {
     private readonly configSync: QueueConfigSync,
     private readonly forwarder: JournalForwarder,
     private readonly idTokens: IdTokenVerifier,
-    @Inject(CONFIG) config: FoyerConfig,
-  ) {
-    this.callbackUrls = new CallbackUrlPolicy(config.callbacks.allowPrivate);
-  }
+    // The callbacks module's policy: one DNS cache and one CALLBACK_ALLOW_PRIVATE reading for both.
+    private readonly callbackUrls: CallbackUrlPolicy,
+  ) {}
 
   async create(dto: CreateEventDto): Promise<EventRecord> {
     const given = fieldsGiven(dto);

@@ -1,24 +1,14 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { EventRepository, QueueOperations, StoreConnection } from '@foyer/domain';
-import type { Database } from '@foyer/persistence';
-import {
-  DATABASE,
-  ErrorResponseDto,
-  EVENT_REPOSITORY,
-  FoyerMetrics,
-  QUEUE_OPERATIONS,
-  STORE_CONNECTION,
-  StoreUnavailableError,
-} from '@foyer/platform';
+import { StoreUnavailableError, type EventRepository, type QueueOperations, type ReadinessChecks } from '@foyer/domain';
+import { ErrorResponseDto, EVENT_REPOSITORY, FoyerMetrics, QUEUE_OPERATIONS, READINESS_CHECKS } from '@foyer/platform';
 
 @ApiTags('operations')
 @Controller()
 export class OpsController {
   constructor(
-    @Inject(STORE_CONNECTION) private readonly store: StoreConnection,
+    @Inject(READINESS_CHECKS) private readonly checks: ReadinessChecks,
     @Inject(QUEUE_OPERATIONS) private readonly queue: QueueOperations,
-    @Inject(DATABASE) private readonly database: Database,
     @Inject(EVENT_REPOSITORY) private readonly events: EventRepository,
     private readonly metrics: FoyerMetrics,
   ) {}
@@ -34,9 +24,10 @@ export class OpsController {
   @ApiResponse({ status: 200 })
   @ApiResponse({ status: 503, type: ErrorResponseDto, description: 'STORE_UNAVAILABLE' })
   async ready(): Promise<{ status: 'ok'; queueStore: 'ok'; database: 'ok' }> {
-    const [store, database] = await Promise.allSettled([answersSoon(this.store.ping()), answersSoon(this.database.ping())]);
+    const { queueStore, database } = this.checks;
+    const [store, db] = await Promise.allSettled([answersSoon(queueStore.ping()), answersSoon(database.ping())]);
     if (store.status === 'rejected') throw new StoreUnavailableError('the queue store', store.reason);
-    if (database.status === 'rejected') throw new StoreUnavailableError('the database', database.reason);
+    if (db.status === 'rejected') throw new StoreUnavailableError('the database', db.reason);
     return { status: 'ok', queueStore: 'ok', database: 'ok' };
   }
 

@@ -2,9 +2,8 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { JournalRetention, SchedulerTick } from '@foyer/application';
 import type { FoyerConfig } from '@foyer/config';
-import { CONFIG } from '@foyer/platform';
+import { CONFIG, schedulePeriodic } from '@foyer/platform';
 import { JournalForwarder } from '../journal/journal-forwarder.js';
-import { schedulePeriodic } from './periodic-task.js';
 
 const FORWARD_EVERY_MS = 250;
 const RETENTION_EVERY_MS = 60_000;

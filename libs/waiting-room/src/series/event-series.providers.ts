@@ -11,8 +11,8 @@ import { SeriesSettings } from './series-settings.js';
  * route share the one process.
  */
 async function createEventSeries(config: FoyerConfig, settings: SeriesSettings): Promise<EventSeries> {
+  if (config.queueStore.kind === 'embedded') return new MemoryEventSeries({ retentionMs: settings.retentionMs });
   const { url, clusterNodes, keyPrefix } = config.redis;
-  if (!url && !clusterNodes) return new MemoryEventSeries({ retentionMs: settings.retentionMs });
   const profile = config.roles.has('api') ? 'api' : 'worker';
   const redis = createRedis({ url, clusterNodes, profile, name: 'foyer-series' });
   if (!(await readyWithin(redis))) new Logger('EventSeries').warn('Redis is not answering yet; the series route answers 503 until it does');

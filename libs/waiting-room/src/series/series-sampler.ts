@@ -9,8 +9,7 @@ import {
   type EventSeries,
   type QueueOperations,
 } from '@foyer/domain';
-import { CLOCK, EVENT_REPOSITORY, EVENT_SERIES, QUEUE_OPERATIONS } from '@foyer/platform';
-import { schedulePeriodic } from '../scheduler/periodic-task.js';
+import { CLOCK, EVENT_REPOSITORY, EVENT_SERIES, QUEUE_OPERATIONS, schedulePeriodic } from '@foyer/platform';
 import { SeriesSettings } from './series-settings.js';
 
 const TIMER = 'event-series';

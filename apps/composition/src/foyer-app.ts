@@ -7,8 +7,8 @@ import { AdminDashboardModule, WaitingRoomPageModule } from '@foyer/pages';
 import type { FoyerConfig } from '@foyer/config';
 import type { Clock } from '@foyer/domain';
 import { configureHttp, createFastifyAdapter } from '@foyer/platform';
+import { AdminModule, OpsModule, SchedulerModule, VisitorModule, WaitingRoomCoreModule } from '@foyer/waiting-room';
 import { FoyerCoreModule } from './foyer-core.module.js';
-import { AdminModule, OpsModule, SchedulerModule, VisitorModule } from './waiting-room.modules.js';
 
 export interface FoyerAppOptions {
   clock?: Clock;
@@ -16,7 +16,10 @@ export interface FoyerAppOptions {
 
 /** The modules this process runs, by FOYER_ROLES. */
 function rootModule(config: FoyerConfig, options: FoyerAppOptions): DynamicModule {
-  const imports: (Type | DynamicModule)[] = [FoyerCoreModule.forRoot({ config, clock: options.clock })];
+  const imports: (Type | DynamicModule)[] = [
+    FoyerCoreModule.forRoot({ config, clock: options.clock }),
+    WaitingRoomCoreModule.forRoot(config),
+  ];
   if (config.roles.has('api')) {
     imports.push(VisitorModule, AdminModule, OpsModule, CallbacksApiModule, WaitingRoomPageModule, AdminDashboardModule);
   } else {

@@ -19,7 +19,8 @@ export function schedulePeriodic(
   const scheduled = () => registry.doesExist('interval', name);
   const run = (): Promise<void> => {
     if (running) return running;
-    const startedAt = Date.now();
+    // Elapsed time against the timer's real period: a monotonic reading, not the domain's clock.
+    const startedAt = performance.now();
     running = work()
       .then(() => {
         lastFailure = '';
@@ -32,7 +33,7 @@ export function schedulePeriodic(
       })
       .finally(() => {
         running = null;
-        const overdue = Date.now() - startedAt >= periodMs;
+        const overdue = performance.now() - startedAt >= periodMs;
         if (overdue && lastFailure === '' && scheduled()) setImmediate(() => void (scheduled() && run()));
       });
     return running;

@@ -1,0 +1,1 @@
+export { createFoyerHttpApp, createFoyerWorker, startupLogger, type FoyerAppOptions } from './foyer-app.js';
