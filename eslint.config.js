@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 const readonly = (names) => Object.fromEntries(names.split(/\s+/).map((name) => [name, 'readonly']));
 const browserGlobals = readonly(
   `window document navigator location history screen console localStorage sessionStorage fetch URL URLSearchParams AbortController
-   BroadcastChannel Worker Event HTMLElement Intl Notification setTimeout clearTimeout setInterval clearInterval alert confirm`,
+   BroadcastChannel Worker Event HTMLElement Option Intl Notification setTimeout clearTimeout setInterval clearInterval alert confirm`,
 );
 const workerGlobals = { ...readonly('self postMessage setTimeout clearTimeout console'), onmessage: 'writable' };
 const nodeGlobals = readonly('process console URL Buffer setTimeout clearTimeout setImmediate');
@@ -18,7 +18,15 @@ const unusedVars = { varsIgnorePattern: '^_', argsIgnorePattern: '^_', ignoreRes
 
 export default defineConfig(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '.tmp/**', 'coverage/**', 'libs/persistence/src/generated/**', 'loadtest/results/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.tmp/**',
+      'coverage/**',
+      'libs/persistence/src/generated/**',
+      'libs/pages/src/**/generated/**',
+      'loadtest/results/**',
+    ],
   },
   js.configs.recommended,
   {
@@ -70,7 +78,7 @@ export default defineConfig(
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
-    ignores: ['libs/pages/src/**/assets/*.js'],
+    ignores: ['libs/pages/src/**/assets/*.js', 'libs/pages/src/**/script/*.js'],
     languageOptions: { globals: nodeGlobals },
   },
   {
@@ -78,13 +86,9 @@ export default defineConfig(
     languageOptions: { sourceType: 'commonjs', globals: { ...nodeGlobals, module: 'writable', __dirname: 'readonly' } },
   },
   {
-    files: ['libs/pages/src/**/assets/*.js'],
+    // The dashboard's scripts, and the waiting room's modules (bundled into one script by esbuild).
+    files: ['libs/pages/src/**/assets/*.js', 'libs/pages/src/**/script/*.js'],
     languageOptions: { sourceType: 'module', globals: browserGlobals },
-  },
-  {
-    // Classic scripts, not modules: the page loads it with a plain <script>, the timer as a Worker.
-    files: ['libs/pages/src/waiting-room/assets/waiting-room.js'],
-    languageOptions: { sourceType: 'script' },
   },
   {
     files: ['libs/pages/src/waiting-room/assets/waiting-room-timer.js'],

@@ -29,11 +29,7 @@ const secrets = [
   ['ADMIN_API_KEY', randomBytes(32).toString('base64url'), 'Bearer key of the admin API and the dashboard'],
   ['TICKET_SECRET', randomBytes(48).toString('base64url'), 'HMAC key of visitor tickets; every instance shares it'],
   ['TOKEN_PRIVATE_KEY', pem, 'ES256 (EC P-256) key that signs successTokens; every instance shares it'],
-  [
-    'CALLBACK_SIGNING_SECRET',
-    `whsec_${randomBytes(32).toString('base64')}`,
-    'Standard Webhooks secret that signs callbacks; give it to the receivers',
-  ],
+  ['CALLBACK_SIGNING_SECRET', `whsec_${randomBytes(32).toString('base64')}`, 'Standard Webhooks secret that signs callbacks; give it to the receivers'],
   [
     'ENTRY_TOKEN_SECRET',
     randomBytes(48).toString('base64url'),

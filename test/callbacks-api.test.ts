@@ -105,9 +105,7 @@ describe('ordered callbacks: routes (api role only)', () => {
     it('stores one message for 50 concurrent posts of one messageId', async () => {
       const messageId = unique('race');
       const groupId = unique('g');
-      const answers = await Promise.all(
-        Array.from({ length: 50 }, () => post({ callbackUrl: RECEIVER, groupId, messageId, body: { n: 1 } })),
-      );
+      const answers = await Promise.all(Array.from({ length: 50 }, () => post({ callbackUrl: RECEIVER, groupId, messageId, body: { n: 1 } })));
       const statuses = answers.map((a) => a.status).sort();
       expect(statuses.filter((s) => s === 202)).toHaveLength(1);
       expect(statuses.filter((s) => s === 200)).toHaveLength(49);
@@ -119,9 +117,7 @@ describe('ordered callbacks: routes (api role only)', () => {
     it('lets one content win when 20 concurrent posts of one messageId differ', async () => {
       const messageId = unique('race');
       const groupId = unique('g');
-      const answers = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => post({ callbackUrl: RECEIVER, groupId, messageId, body: { n: i % 2 } })),
-      );
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => post({ callbackUrl: RECEIVER, groupId, messageId, body: { n: i % 2 } })));
       expect(answers.filter((a) => a.status === 202)).toHaveLength(1);
       const winner = answers.findIndex((a) => a.status === 202) % 2;
       answers.forEach((answer, i) => {
@@ -160,7 +156,11 @@ describe('ordered callbacks: routes (api role only)', () => {
         token: ADMIN_KEY,
       });
       expect(codeOf(disguised)).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
-      const broken = await foyer.http.request('POST', '/v1/callbacks', { raw: '{"callbackUrl":', headers: { 'content-type': 'application/json' }, token: ADMIN_KEY });
+      const broken = await foyer.http.request('POST', '/v1/callbacks', {
+        raw: '{"callbackUrl":',
+        headers: { 'content-type': 'application/json' },
+        token: ADMIN_KEY,
+      });
       expect(codeOf(broken)).toEqual({ status: 400, code: 'INVALID_JSON' });
     });
   });

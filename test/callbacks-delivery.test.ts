@@ -49,10 +49,14 @@ describe('ordered callbacks: delivery (redis + postgres)', () => {
   const attempts = async (messageId: string) =>
     (await foyer.http.get(`/v1/callbacks/${encodeURIComponent(messageId)}/attempts`, { token: ADMIN_KEY })).body.items as Record<string, any>[];
   const until = (messageId: string, wanted: string, timeoutMs = 20_000) =>
-    eventually(async () => {
-      const current = await status(messageId);
-      return current.status === wanted ? current : undefined;
-    }, timeoutMs, `${messageId} to be ${wanted}`);
+    eventually(
+      async () => {
+        const current = await status(messageId);
+        return current.status === wanted ? current : undefined;
+      },
+      timeoutMs,
+      `${messageId} to be ${wanted}`,
+    );
 
   it('delivers with Standard Webhooks headers that an independent implementation verifies', async () => {
     const groupId = group('sig');
@@ -83,7 +87,14 @@ describe('ordered callbacks: delivery (redis + postgres)', () => {
       }),
     ).toThrow();
     const done = await status(`${groupId}-m1`);
-    expect(done).toMatchObject({ status: 'DONE', attempts: 1, lastStatusCode: 200, lastError: null, processedStatus: 'SUCCEEDED', webhookId: request.webhookId });
+    expect(done).toMatchObject({
+      status: 'DONE',
+      attempts: 1,
+      lastStatusCode: 200,
+      lastError: null,
+      processedStatus: 'SUCCEEDED',
+      webhookId: request.webhookId,
+    });
     expect(done.processedAt).toEqual(expect.any(String));
   });
 
@@ -170,7 +181,7 @@ describe('ordered callbacks: delivery (redis + postgres)', () => {
     }
   });
 
-  it("honours Retry-After, within bounds", async () => {
+  it('honours Retry-After, within bounds', async () => {
     const groupId = group('retry-after');
     let answers = 0;
     receiver.behaviour = (request) => {
@@ -190,10 +201,14 @@ describe('ordered callbacks: delivery (redis + postgres)', () => {
     expect(done.attempts).toBe(2);
 
     await post({ callbackUrl: receiver.url(), groupId, body: {}, messageId: `${groupId}-far` });
-    const waiting = await eventually(async () => {
-      const current = await status(`${groupId}-far`);
-      return current.attempts === 1 && current.status === 'PENDING' ? current : undefined;
-    }, 20_000, 'the first refusal');
+    const waiting = await eventually(
+      async () => {
+        const current = await status(`${groupId}-far`);
+        return current.attempts === 1 && current.status === 'PENDING' ? current : undefined;
+      },
+      20_000,
+      'the first refusal',
+    );
     const wait = Date.parse(waiting.nextAttemptAt) - Date.now();
     // Capped at an hour, however long the receiver asks for.
     expect(wait).toBeGreaterThan(30 * 60_000);
@@ -218,8 +233,7 @@ describe('ordered callbacks: delivery (redis + postgres)', () => {
 
   it('does not follow redirects: a 3xx is a failed attempt', async () => {
     const groupId = group('redirect');
-    receiver.behaviour = (request) =>
-      request.groupId === groupId ? { status: 302, headers: { location: receiver.url('/elsewhere') } } : undefined;
+    receiver.behaviour = (request) => (request.groupId === groupId ? { status: 302, headers: { location: receiver.url('/elsewhere') } } : undefined);
     await post({ callbackUrl: receiver.url('/moved'), groupId, body: {}, messageId: `${groupId}-m1` });
     const dead = await until(`${groupId}-m1`, 'DEAD');
     expect(dead).toMatchObject({ lastStatusCode: 302, attempts: MAX_ATTEMPTS });

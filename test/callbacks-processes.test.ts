@@ -75,11 +75,7 @@ describe('ordered callbacks across dispatcher processes (postgres)', () => {
           }
         }),
       );
-      await eventually(
-        () => groups.every((groupId) => receiver.forGroup(groupId).length >= PER_GROUP),
-        120_000,
-        `all ${GROUPS * PER_GROUP} deliveries`,
-      );
+      await eventually(() => groups.every((groupId) => receiver.forGroup(groupId).length >= PER_GROUP), 120_000, `all ${GROUPS * PER_GROUP} deliveries`);
       for (const groupId of groups) {
         const received = receiver.forGroup(groupId).map((request) => JSON.parse(request.body).n);
         expect(received).toEqual(Array.from({ length: PER_GROUP }, (_, n) => n));
@@ -184,7 +180,12 @@ describe('ordered callbacks across dispatcher processes (postgres)', () => {
     } catch (err) {
       // Where each message stood, for a failure that only shows under load.
       const states = await Promise.all(
-        [1, 2, 3, 4, 5, 6].map((n) => status(`${groupId}-m${n}`).then((s) => JSON.stringify(s), (e: unknown) => String(e))),
+        [1, 2, 3, 4, 5, 6].map((n) =>
+          status(`${groupId}-m${n}`).then(
+            (s) => JSON.stringify(s),
+            (e: unknown) => String(e),
+          ),
+        ),
       );
       throw new Error(`${String(err)}\nmessages:\n${states.join('\n')}\n${describeOutput(dispatcher)}`, { cause: err });
     } finally {

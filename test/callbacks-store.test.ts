@@ -55,7 +55,15 @@ describe('callback store on postgres', () => {
       contentHash: contentHash({ callbackUrl: 'http://127.0.0.1:9/hook', groupId, onDead: 'CONTINUE', body }),
     };
   };
-  const succeeded = (): AttemptOutcome => ({ succeeded: true, statusCode: 200, error: null, startedAt: new Date(), durationMs: 1, dead: false, retryDelayMs: 0 });
+  const succeeded = (): AttemptOutcome => ({
+    succeeded: true,
+    statusCode: 200,
+    error: null,
+    startedAt: new Date(),
+    durationMs: 1,
+    dead: false,
+    retryDelayMs: 0,
+  });
   const unique = (name: string) => `${name}-${randomBytes(4).toString('hex')}`;
 
   it('gives two dispatchers claiming at once disjoint groups, one message per group', async () => {
@@ -78,7 +86,12 @@ describe('callback store on postgres', () => {
     expect(await dispatcherB.claim(10, LEASE_MS)).toEqual([]);
     for (const claim of claimed.slice(1)) await (claim === a[0] ? dispatcherA : dispatcherB).complete(claim, succeeded(), { leaseMs: LEASE_MS, chain: false });
     const seconds = await dispatcherB.claim(20, LEASE_MS);
-    expect(seconds.map((c) => c.messageId).sort()).toEqual(claimed.slice(1).map((c) => `${c.groupId}-2`).sort());
+    expect(seconds.map((c) => c.messageId).sort()).toEqual(
+      claimed
+        .slice(1)
+        .map((c) => `${c.groupId}-2`)
+        .sort(),
+    );
   });
 
   it('hands the same message to another dispatcher when a lease runs out, and ignores the late completion', async () => {
@@ -107,7 +120,15 @@ describe('callback store on postgres', () => {
     await messages.accept(message(groupId, 1));
     await messages.accept(message(groupId, 2));
     const [claim] = await dispatcherA.claim(1, LEASE_MS);
-    const failed: AttemptOutcome = { succeeded: false, statusCode: 500, error: 'HTTP 500', startedAt: new Date(), durationMs: 3, dead: false, retryDelayMs: 60_000 };
+    const failed: AttemptOutcome = {
+      succeeded: false,
+      statusCode: 500,
+      error: 'HTTP 500',
+      startedAt: new Date(),
+      durationMs: 3,
+      dead: false,
+      retryDelayMs: 60_000,
+    };
     expect(await dispatcherA.complete(claim, failed, { leaseMs: LEASE_MS, chain: true })).toBeNull();
     expect(await messages.find(`${groupId}-1`)).toMatchObject({ status: 'PENDING', attempts: 1, lastStatusCode: 500, lastError: 'HTTP 500' });
     expect(await dispatcherB.claim(10, LEASE_MS)).toEqual([]);
@@ -124,16 +145,33 @@ describe('callback store on postgres', () => {
     await messages.accept({ ...message(halted, 1), onDead: 'HALT' });
     const setUp = await dispatcherA.claim(10, LEASE_MS);
     expect(setUp.map((c) => c.groupId).sort()).toEqual([due, idle, later, halted].sort());
-    const failed = (dead: boolean): AttemptOutcome => ({ succeeded: false, statusCode: 500, error: 'HTTP 500', startedAt: new Date(), durationMs: 1, dead, retryDelayMs: 60_000 });
+    const failed = (dead: boolean): AttemptOutcome => ({
+      succeeded: false,
+      statusCode: 500,
+      error: 'HTTP 500',
+      startedAt: new Date(),
+      durationMs: 1,
+      dead,
+      retryDelayMs: 60_000,
+    });
     for (const claim of setUp) {
       if (claim.groupId === due) continue;
       const outcome = claim.groupId === idle ? succeeded() : failed(claim.groupId === halted);
       await dispatcherA.complete(claim, outcome, { leaseMs: LEASE_MS, chain: false });
     }
     // Every group looks due again (as after a crash, or a clock moved by hand); `due` has a new head.
-    await dispatcherA.complete(setUp.find((c) => c.groupId === due)!, succeeded(), { leaseMs: LEASE_MS, chain: false });
+    await dispatcherA.complete(
+      setUp.find((c) => c.groupId === due)!,
+      succeeded(),
+      { leaseMs: LEASE_MS, chain: false },
+    );
     await messages.accept(message(due, 2));
-    await dbA.prisma.$executeRawUnsafe(`UPDATE callback_groups SET ready_at = now() - interval '1 second' WHERE group_id = ANY($1::text[])`, [due, idle, later, halted]);
+    await dbA.prisma.$executeRawUnsafe(`UPDATE callback_groups SET ready_at = now() - interval '1 second' WHERE group_id = ANY($1::text[])`, [
+      due,
+      idle,
+      later,
+      halted,
+    ]);
 
     const claimed = await dispatcherB.claim(10, LEASE_MS);
     expect(claimed.map((c) => c.messageId)).toEqual([`${due}-2`]);

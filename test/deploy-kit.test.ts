@@ -140,9 +140,7 @@ describe('metric names', () => {
 
   it('are read out of PromQL, not its functions, labels, ranges or variables', () => {
     expect(
-      metricNamesIn(
-        'histogram_quantile(0.99, sum by (le) (rate(foo_bucket{route="/a{b}"}[$__rate_interval]))) > 0.1 and max(bar offset 15m) or vector(0)',
-      ),
+      metricNamesIn('histogram_quantile(0.99, sum by (le) (rate(foo_bucket{route="/a{b}"}[$__rate_interval]))) > 0.1 and max(bar offset 15m) or vector(0)'),
     ).toEqual(['foo_bucket', 'bar']);
     expect(metricNamesIn('deriv(max(baz)[30m:1m]) > 0 and on (job) up == 0')).toEqual(['baz', 'up']);
   });
@@ -171,7 +169,11 @@ describe('deploy/kubernetes', () => {
   });
 
   withKubectl('renders an API and a worker Deployment, Services, an HPA, PDBs, a ServiceMonitor and the ConfigMap', () => {
-    expect(byKind('Deployment').map((d) => d.metadata.name).sort()).toEqual(['foyer-api', 'foyer-worker']);
+    expect(
+      byKind('Deployment')
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual(['foyer-api', 'foyer-worker']);
     expect(byKind('Service').length).toBeGreaterThanOrEqual(1);
     expect(byKind('HorizontalPodAutoscaler')).toHaveLength(1);
     expect(byKind('PodDisruptionBudget').length).toBeGreaterThanOrEqual(1);
@@ -190,8 +192,7 @@ describe('deploy/kubernetes', () => {
     containers.forEach((list) => expect(list).toHaveLength(1));
     const images = new Set(containers.map((list) => list[0].image));
     expect(images.size).toBe(1);
-    const roles = (name: string) =>
-      (named('Deployment', name).spec.template.spec.containers[0].env as any[]).find((e) => e.name === 'FOYER_ROLES')?.value;
+    const roles = (name: string) => (named('Deployment', name).spec.template.spec.containers[0].env as any[]).find((e) => e.name === 'FOYER_ROLES')?.value;
     expect(roles('foyer-api')).toBe('api');
     expect(roles('foyer-worker')).toBe('scheduler,dispatcher');
     const worker = named('Deployment', 'foyer-worker').spec.template.spec.containers[0];
@@ -321,7 +322,15 @@ describe('deploy/prometheus', () => {
 
   it('covers what an operator must hear about', () => {
     const names = alerts.groups.flatMap((g) => g.rules.map((r) => r.alert));
-    for (const name of ['FoyerApiDown', 'FoyerWorkerDown', 'FoyerNotReady', 'FoyerHigh503Rate', 'FoyerPollLatencyHigh', 'FoyerCallbackDeadLettersGrowing', 'FoyerCallbackBacklogGrowing']) {
+    for (const name of [
+      'FoyerApiDown',
+      'FoyerWorkerDown',
+      'FoyerNotReady',
+      'FoyerHigh503Rate',
+      'FoyerPollLatencyHigh',
+      'FoyerCallbackDeadLettersGrowing',
+      'FoyerCallbackBacklogGrowing',
+    ]) {
       expect(names).toContain(name);
     }
   });
@@ -343,7 +352,9 @@ describe('deploy/prometheus', () => {
 
 describe('deploy/grafana/foyer.json', () => {
   const dashboard = JSON.parse(read('deploy/grafana/foyer.json'));
-  const targets = (dashboard.panels as any[]).flatMap((panel) => (panel.targets ?? []).map((t: any) => ({ panel: panel.title as string, expr: t.expr as string })));
+  const targets = (dashboard.panels as any[]).flatMap((panel) =>
+    (panel.targets ?? []).map((t: any) => ({ panel: panel.title as string, expr: t.expr as string })),
+  );
 
   it('is a dashboard with the panels an operator looks for', () => {
     expect(dashboard.uid).toBe('foyer');
@@ -489,7 +500,9 @@ describe('the image', () => {
   });
 
   it('leaves build outputs, dependencies, local data and secrets out of the build context', () => {
-    const ignored = read('.dockerignore').split('\n').map((line) => line.trim());
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim());
     for (const entry of ['**/node_modules', '**/dist', '**/.data', '**/.tmp', '**/coverage', '.git', '.env']) expect(ignored).toContain(entry);
   });
 
@@ -509,9 +522,7 @@ describe('npm run secrets', () => {
   });
 
   it('prints every secret the deployment needs, one single-quoted line each', () => {
-    expect(Object.keys(values).sort()).toEqual(
-      [...REQUIRED_SECRETS, 'ENTRY_TOKEN_SECRET', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD'].sort(),
-    );
+    expect(Object.keys(values).sort()).toEqual([...REQUIRED_SECRETS, 'ENTRY_TOKEN_SECRET', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD'].sort());
     // Node's own .env reader (node --env-file) reads the same values.
     expect(parseEnv(dotenv)).toEqual(values);
     expect(values.CALLBACK_SIGNING_SECRET).toMatch(/^whsec_[A-Za-z0-9+/]+={0,2}$/);

@@ -81,7 +81,7 @@ describe('docs/configuration.md', () => {
     expect([...readByConfig].filter((name) => !documented.has(name)).sort()).toEqual([]);
   });
 
-  it('documents no variable libs/config does not read, among Foyer\'s', () => {
+  it("documents no variable libs/config does not read, among Foyer's", () => {
     expect([...documented].filter((name) => !readByConfig.has(name)).sort()).toEqual([]);
   });
 });

@@ -49,7 +49,10 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
     return eventId;
   }
 
-  const { enterOk, pollOk, stats } = okAnswers(() => v, () => adm);
+  const { enterOk, pollOk, stats } = okAnswers(
+    () => v,
+    () => adm,
+  );
 
   async function journalOf(eventId: string): Promise<JournalEntry[]> {
     const page = await adm.journal(`eventId=${eventId}&limit=1000`);
@@ -324,25 +327,35 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
       const sessions = await newEvent({ limitCnt: 2, sessionTtlSec: 1 });
       await enterOk({ eventId: sessions, id: 'short-1' });
       await enterOk({ eventId: sessions, id: 'short-2' });
-      await eventually(async () => {
-        const current = await stats(sessions);
-        return current.expiredTotal === 2 && current.active === 0 ? current : undefined;
-      }, 15_000, 'both sessions to expire');
+      await eventually(
+        async () => {
+          const current = await stats(sessions);
+          return current.expiredTotal === 2 && current.active === 0 ? current : undefined;
+        },
+        15_000,
+        'both sessions to expire',
+      );
 
       const waiters = await newEvent({ limitCnt: 0, waitTimeoutSec: 2 });
       await enterOk({ eventId: waiters, id: 'leaves' });
       expect(await stats(waiters)).toMatchObject({ waiting: 1, abandonedTotal: 0 });
-      const after = await eventually(async () => {
-        const current = await stats(waiters);
-        return current.abandonedTotal === 1 && current.waiting === 0 ? current : undefined;
-      }, 15_000, 'the silent waiter to be swept');
+      const after = await eventually(
+        async () => {
+          const current = await stats(waiters);
+          return current.abandonedTotal === 1 && current.waiting === 0 ? current : undefined;
+        },
+        15_000,
+        'the silent waiter to be swept',
+      );
       expect(after).toMatchObject({ active: 0, admittedTotal: 0 });
       const journal = await journalWith(waiters, 'user.abandoned');
       expect(journal.filter((entry) => entry.type === 'user.abandoned').map((entry) => entry.id)).toEqual(['leaves']);
-      expect((await journalWith(sessions, 'user.expired', 2)).filter((entry) => entry.type === 'user.expired').map((entry) => entry.id).sort()).toEqual([
-        'short-1',
-        'short-2',
-      ]);
+      expect(
+        (await journalWith(sessions, 'user.expired', 2))
+          .filter((entry) => entry.type === 'user.expired')
+          .map((entry) => entry.id)
+          .sort(),
+      ).toEqual(['short-1', 'short-2']);
     });
 
     it('PATCHes any subset of the writable fields; "" and null clear the nullable ones', async () => {
@@ -421,10 +434,14 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
       expect([a.expectedInfo.rank, b.expectedInfo.rank]).toEqual([1, 2]);
 
       expect((await adm.patchEvent(eventId, { limitCnt: 1 })).status).toBe(200);
-      const admitted = await eventually(async () => {
-        const state = await pollOk(a.ticket);
-        return state.status === 'ENTER' ? state : undefined;
-      }, 15_000, 'a to be admitted');
+      const admitted = await eventually(
+        async () => {
+          const state = await pollOk(a.ticket);
+          return state.status === 'ENTER' ? state : undefined;
+        },
+        15_000,
+        'a to be admitted',
+      );
       expect(admitted.successToken).toEqual(expect.any(String));
       expect(await pollOk(b.ticket)).toMatchObject({ status: 'WAIT', expectedInfo: { rank: 1 } });
 
@@ -469,10 +486,14 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
         [second, 'second'],
         [third, 'third'],
       ] as const) {
-        const closed = await eventually(async () => {
-          const polled = await pollOk(state.ticket);
-          return polled.status === 'EXPIRED' ? polled : undefined;
-        }, 15_000, `${id} to lose its place`);
+        const closed = await eventually(
+          async () => {
+            const polled = await pollOk(state.ticket);
+            return polled.status === 'EXPIRED' ? polled : undefined;
+          },
+          15_000,
+          `${id} to lose its place`,
+        );
         expect(closed).toEqual({ id, eventId, eventStatus: 'CLOSED', status: 'EXPIRED', reason: 'EVENT_CLOSED' });
       }
       // A resume answers the current state; a new place is refused.
@@ -498,10 +519,14 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
       const eventId = await newEvent({ limitCnt: 0 });
       const waiting = await enterOk({ eventId, id: 'drafted' });
       await adm.patchEvent(eventId, { status: 'DRAFT' });
-      const state = await eventually(async () => {
-        const polled = await pollOk(waiting.ticket);
-        return polled.status === 'EXPIRED' ? polled : undefined;
-      }, 15_000, 'the place to end');
+      const state = await eventually(
+        async () => {
+          const polled = await pollOk(waiting.ticket);
+          return polled.status === 'EXPIRED' ? polled : undefined;
+        },
+        15_000,
+        'the place to end',
+      );
       expect(state).toMatchObject({ eventStatus: 'DRAFT', reason: 'EVENT_CLOSED' });
       expectError(await v.enter({ eventId, id: 'other' }), 409, 'EVENT_NOT_OPEN');
     });
@@ -580,7 +605,7 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
       }
     }
 
-    it("records every change of an event in order, one entry each", async () => {
+    it('records every change of an event in order, one entry each', async () => {
       const eventId = await newEvent({ limitCnt: 1 });
       await adm.patchEvent(eventId, { name: 'Renamed' });
       const first = await enterOk({ eventId, id: 'first' });
@@ -696,7 +721,11 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
       expect(metrics.text).toContain(`foyer_queue_active{event="${eventId}"} 1`);
       // Request durations carry the route's path, or `unmatched` when no route matched.
       const durations = (route: string, status: number) =>
-        Number(new RegExp(`^foyer_http_request_duration_seconds_count\\{method="[A-Z]+",route="${route}",status="${status}"\\} (\\d+)$`, 'm').exec(metrics.text)?.[1] ?? 0);
+        Number(
+          new RegExp(`^foyer_http_request_duration_seconds_count\\{method="[A-Z]+",route="${route}",status="${status}"\\} (\\d+)$`, 'm').exec(
+            metrics.text,
+          )?.[1] ?? 0,
+        );
       expect(durations('/v1/queue/enter', 200)).toBeGreaterThanOrEqual(2);
       expect(durations('/v1/admin/events', 201)).toBeGreaterThanOrEqual(1);
       expect(durations('unmatched', 404)).toBeGreaterThanOrEqual(1);

@@ -6,14 +6,7 @@ import { generateEs256PrivateKeyPem } from '@foyer/tokens';
 import { allowRequireOfEsmPackages } from './support/esm-interop.js';
 import { admin, ADMIN_KEY, createBacking, startFoyer, type FoyerBacking, type RunningFoyer } from './support/foyer.js';
 import type { HttpClient } from './support/http.js';
-import {
-  buildIfStale,
-  describeOutput,
-  spawnFoyer,
-  spawnFoyerRaw,
-  type ExitStatus,
-  type FoyerProcess,
-} from './support/processes.js';
+import { buildIfStale, describeOutput, spawnFoyer, spawnFoyerRaw, type ExitStatus, type FoyerProcess } from './support/processes.js';
 import { eventually, sleep, uniqueName } from './support/services.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
@@ -112,9 +105,7 @@ describe('API and worker processes on one Redis and PostgreSQL', () => {
   it('two API replicas never over-admit 500 concurrent enters', async () => {
     const limitCnt = 37;
     const eventId = await createEvent(apiA, { limitCnt });
-    const answers = await Promise.all(
-      Array.from({ length: 500 }, (_, i) => enterVia((i % 2 === 0 ? apiA : apiB).http, eventId, `burst-${i}`)),
-    );
+    const answers = await Promise.all(Array.from({ length: 500 }, (_, i) => enterVia((i % 2 === 0 ? apiA : apiB).http, eventId, `burst-${i}`)));
     expect(answers.filter((a) => a.status !== 200).map((a) => [a.status, a.text])).toEqual([]);
 
     const admitted = answers.filter((a) => a.body.status === 'ENTER');

@@ -13,18 +13,7 @@ import { SignJWT } from 'jose';
 import { allowRequireOfEsmPackages } from './support/esm-interop.js';
 import { admin, ADMIN_KEY, createBacking, ENTRY_TOKEN_SECRET, startFoyer, STORE_MODES, type FoyerBacking, type RunningFoyer } from './support/foyer.js';
 import { eventually, sleep } from './support/services.js';
-import {
-  badFields,
-  ecThumbprint,
-  expectError,
-  flipChar,
-  hhmm,
-  jwtPart,
-  okAnswers,
-  signIdToken,
-  uniqueEventId,
-  visitor,
-} from './support/visitors.js';
+import { badFields, ecThumbprint, expectError, flipChar, hhmm, jwtPart, okAnswers, signIdToken, uniqueEventId, visitor } from './support/visitors.js';
 
 jest.setTimeout(60_000);
 
@@ -58,7 +47,10 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
     return eventId;
   }
 
-  const { enterOk, pollOk, stats } = okAnswers(() => v, () => adm);
+  const { enterOk, pollOk, stats } = okAnswers(
+    () => v,
+    () => adm,
+  );
 
   describe('enter', () => {
     it('admits at once while the event is OPEN, nobody waits and there is room', async () => {
@@ -493,16 +485,8 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
       const [header, payload, signature] = token.split('.');
       const otherPayload = Buffer.from(JSON.stringify({ ...jwtPart(token, 1), sub: 'intruder' })).toString('base64url');
       const ownKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-      const foreign = await new SignJWT(jwtPart(token, 1))
-        .setProtectedHeader(jwtPart(token, 0) as { alg: string })
-        .sign(ownKey);
-      for (const forged of [
-        flipChar(token, token.length - 10),
-        `${header}.${otherPayload}.${signature}`,
-        foreign,
-        'garbage',
-        `${header}.${payload}`,
-      ]) {
+      const foreign = await new SignJWT(jwtPart(token, 1)).setProtectedHeader(jwtPart(token, 0) as { alg: string }).sign(ownKey);
+      for (const forged of [flipChar(token, token.length - 10), `${header}.${otherPayload}.${signature}`, foreign, 'garbage', `${header}.${payload}`]) {
         expectError(await v.exit(forged), 401, 'INVALID_TOKEN');
       }
       expectError(await foyer.http.post('/v1/active/exit', {}), 400, 'VALIDATION_FAILED');
@@ -686,11 +670,7 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
       expectError(await post(huge, json), 413, 'PAYLOAD_TOO_LARGE');
 
       expectError(await post(JSON.stringify({ eventId, id: 'plain' }), { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
-      expectError(
-        await post(`eventId=${eventId}&id=form`, { 'content-type': 'application/x-www-form-urlencoded' }),
-        415,
-        'UNSUPPORTED_MEDIA_TYPE',
-      );
+      expectError(await post(`eventId=${eventId}&id=form`, { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
       expectError(await post(JSON.stringify({ eventId, id: 'xml' }), { 'content-type': 'application/xml' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
 
       const enter = (body: unknown) => foyer.http.post('/v1/queue/enter', body);
@@ -708,9 +688,15 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
       expect(badFields(await enter({ eventId, idToken: 5 }))).toEqual(['idToken']);
       expect(badFields(await enter({ eventId: 'bad id!', id: 'x'.repeat(129), extra: 1 }))).toEqual(['eventId', 'extra', 'id']);
       const poisoned = await post(`{"eventId": "${eventId}", "id": "proto", "__proto__": {"admin": true}}`, json);
-      expect({ status: poisoned.status, code: poisoned.body?.code }).toEqual({ status: 400, code: expect.stringMatching(/^(INVALID_JSON|VALIDATION_FAILED)$/) });
+      expect({ status: poisoned.status, code: poisoned.body?.code }).toEqual({
+        status: 400,
+        code: expect.stringMatching(/^(INVALID_JSON|VALIDATION_FAILED)$/),
+      });
       const constructed = await post(`{"eventId": "${eventId}", "id": "ctor", "constructor": {"prototype": {"admin": true}}}`, json);
-      expect({ status: constructed.status, code: constructed.body?.code }).toEqual({ status: 400, code: expect.stringMatching(/^(INVALID_JSON|VALIDATION_FAILED)$/) });
+      expect({ status: constructed.status, code: constructed.body?.code }).toEqual({
+        status: 400,
+        code: expect.stringMatching(/^(INVALID_JSON|VALIDATION_FAILED)$/),
+      });
       expectError(await enter([]), 400, 'VALIDATION_FAILED');
       expectError(await enter('just a string'), 400, 'VALIDATION_FAILED');
       expectError(await enter(null), 400, 'VALIDATION_FAILED');
@@ -745,7 +731,11 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
 
     it('answers bad bodies on the other routes the same way', async () => {
       expectError(await foyer.http.request('POST', '/v1/active/verify', { raw: '{', headers: json }), 400, 'INVALID_JSON');
-      expectError(await foyer.http.request('POST', '/v1/active/exit', { raw: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expectError(
+        await foyer.http.request('POST', '/v1/active/exit', { raw: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
       expect(badFields(await foyer.http.post('/v1/active/verify', { successToken: 1 }))).toEqual(['successToken']);
       expect(badFields(await foyer.http.post('/v1/active/exit', { successToken: 'x', more: 1 }))).toEqual(['more']);
       const huge = JSON.stringify({ successToken: 'x'.repeat(70 * 1024) });

@@ -50,11 +50,11 @@ describe('GET /admin', () => {
     expect(page.text).not.toMatch(/\{\{/); // every asset link was filled in
   });
 
-  it('has no inline script or style: every script is loaded from the page\'s own folder', async () => {
+  it("has no inline script or style: every script is loaded from the page's own folder", async () => {
     const { text } = await foyer.http.get('/admin');
     const elements = [...text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
     // A JSON block is data, which no browser runs (the config below), not a script.
-    const scripts = elements.filter(([, attributes]) => !/\stype="application\/json"/.test(attributes!));
+    const scripts = elements.filter(([, attributes]) => !/\stype="application\/json"/.test(attributes));
     expect(scripts.length).toBeGreaterThan(0);
     for (const [, attributes, body] of scripts) {
       expect(attributes).toMatch(/\bsrc="admin\/assets\/[\w.-]+\.js\?v=[\w-]+"/);
@@ -66,7 +66,7 @@ describe('GET /admin', () => {
 
   it("hands the page the server's rules for events in its config, so the page restates none", async () => {
     const { text } = await foyer.http.get('/admin');
-    const config = JSON.parse(/<script type="application\/json" id="dashboard-config">([^<]*)<\/script>/.exec(text)![1]!);
+    const config = JSON.parse(/<script type="application\/json" id="dashboard-config">([^<]*)<\/script>/.exec(text)![1]);
     expect(config.event).toEqual({
       fields: expect.objectContaining({ name: 'text', limitCnt: 'integer', successUrl: 'url', blockReentry: 'boolean', idPolicy: 'choice' }),
       defaults: EVENT_DEFAULTS,
@@ -107,7 +107,12 @@ describe('GET /admin', () => {
   });
 
   it('serves nothing outside its folder', async () => {
-    for (const path of ['/admin/assets/dashboard.html', '/admin/assets/nope.js', '/admin/assets/..%2Fadmin-dashboard.module.ts', '/admin/assets/%2e%2e%2f%2e%2e%2fpackage.json']) {
+    for (const path of [
+      '/admin/assets/dashboard.html',
+      '/admin/assets/nope.js',
+      '/admin/assets/..%2Fadmin-dashboard.module.ts',
+      '/admin/assets/%2e%2e%2f%2e%2e%2fpackage.json',
+    ]) {
       expectError(await foyer.http.get(path), 404, 'NOT_FOUND');
     }
   });

@@ -63,7 +63,10 @@ describe('the admin dashboard in Chromium', () => {
     await backing?.dispose();
   });
 
-  const { enterOk } = okAnswers(() => v, () => adm);
+  const { enterOk } = okAnswers(
+    () => v,
+    () => adm,
+  );
 
   /**
    * A sale with 20 places and 4-second sessions, and arrivals that swell and ebb: a line forms,
@@ -88,9 +91,7 @@ describe('the admin dashboard in Chromium', () => {
       while (running) {
         const phase = ((Date.now() - started) / 40_000) * Math.PI;
         const arrivals = Math.max(1, Math.round(1 + 4 * Math.abs(Math.sin(phase))));
-        await Promise.all(
-          Array.from({ length: arrivals }, () => v.enter({ eventId: saleId, id: `shopper-${++visitorCount}` })),
-        );
+        await Promise.all(Array.from({ length: arrivals }, () => v.enter({ eventId: saleId, id: `shopper-${++visitorCount}` })));
         await sleep(400);
       }
     })();
@@ -274,10 +275,14 @@ describe('the admin dashboard in Chromium', () => {
     await textOf(metric(concertId, 'active'), (text) => text.replace(/\s/g, '') === '3/3', 'three of three active');
     const edited = await adm.getEvent(concertId);
     expect(edited.body).toMatchObject({ limitCnt: 3, message: null, name: 'Concert 2026 presale' });
-    const change = await eventually(async () => {
-      const journal = await adm.journal(`eventId=${concertId}&limit=100`);
-      return journal.body.items.findLast((entry: { type: string }) => entry.type === 'event.updated');
-    }, 10_000, 'the change in the journal');
+    const change = await eventually(
+      async () => {
+        const journal = await adm.journal(`eventId=${concertId}&limit=100`);
+        return journal.body.items.findLast((entry: { type: string }) => entry.type === 'event.updated');
+      },
+      10_000,
+      'the change in the journal',
+    );
     expect(change.payload).toEqual({ changes: { limitCnt: 3, message: null } });
   });
 

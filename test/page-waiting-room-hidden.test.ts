@@ -75,7 +75,10 @@ describe('waiting-room page in a hidden tab (Chromium)', () => {
     await Promise.all(contexts.splice(0).map((context) => context.close()));
   });
 
-  const { enterOk, stats } = okAnswers(() => v, () => adm);
+  const { enterOk, stats } = okAnswers(
+    () => v,
+    () => adm,
+  );
 
   /** A tab of its own browser profile (its own storage and tab lock), opened with `init` run first. */
   async function openTab(eventId: string, ...init: string[]): Promise<{ page: Page; polls: { count: number } }> {
@@ -136,7 +139,7 @@ describe('waiting-room page in a hidden tab (Chromium)', () => {
     expect(page.workers()).toEqual([]);
 
     expect((await v.exit(holderToken)).body).toMatchObject({ status: 'EXITED' });
-    await eventually(async () => (await page.locator('[data-screen="in"]').isVisible()), 30_000, 'the "you’re in" screen');
+    await eventually(async () => await page.locator('[data-screen="in"]').isVisible(), 30_000, 'the "you’re in" screen');
     expect(await stats(eventId)).toMatchObject({ waiting: 0, active: 1 });
   });
 

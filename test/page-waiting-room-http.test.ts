@@ -47,7 +47,10 @@ describe.each(STORE_MODES)('waiting-room page over HTTP (%s store)', (mode) => {
     await backing?.dispose();
   });
 
-  const { enterOk, stats } = okAnswers(() => v, () => adm);
+  const { enterOk, stats } = okAnswers(
+    () => v,
+    () => adm,
+  );
 
   const getPage = (path: string, headers: Record<string, string> = {}) => foyer.http.get(path, { headers });
 
@@ -58,7 +61,7 @@ describe.each(STORE_MODES)('waiting-room page over HTTP (%s store)', (mode) => {
     for (const match of html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)) {
       const attributes = match[1] ?? '';
       const src = /\ssrc="([^"]+)"/.exec(attributes);
-      if (src) sources.push(src[1]!);
+      if (src) sources.push(src[1]);
       else if (!/\stype="application\/json"/.test(attributes)) inline.push(match[2] ?? '');
     }
     return { sources, inline };
@@ -87,7 +90,7 @@ describe.each(STORE_MODES)('waiting-room page over HTTP (%s store)', (mode) => {
 
   it("shows the event's name, and a rename within about a second", async () => {
     const eventId = uniqueEventId(`named-${mode}`);
-    expect((await adm.createEvent({ eventId, name: "Summer <Concert> 2026", limitCnt: 10 })).status).toBe(201);
+    expect((await adm.createEvent({ eventId, name: 'Summer <Concert> 2026', limitCnt: 10 })).status).toBe(201);
     const page = await getPage(`/wr/${eventId}`);
     expect(page.text).toContain('<p class="event">Summer &#60;Concert&#62; 2026</p>');
     expect(page.text).toContain('Summer &#60;Concert&#62; 2026</title>');
@@ -118,7 +121,7 @@ describe.each(STORE_MODES)('waiting-room page over HTTP (%s store)', (mode) => {
     const doc = await foyer.http.get('/docs-json');
     expect(Object.keys(doc.body.paths['/wr/{eventId}'] ?? {})).toEqual(['get']);
     expect(Object.keys(doc.body.paths).filter((path) => path.startsWith('/wr/assets'))).toEqual([]);
-    const config = JSON.parse(/<script type="application\/json" id="wr-config">([^<]*)<\/script>/.exec(page.text)![1]!);
+    const config = JSON.parse(/<script type="application\/json" id="wr-config">([^<]*)<\/script>/.exec(page.text)![1]);
     expect(config).toMatchObject({ eventId: 'concert-2026', lang: 'en', text: { etaUnknown: 'unknown' } });
     // The poll timer's worker is same-origin, which script-src 'self' allows (worker-src falls back to it).
     expect(config.timerUrl).toMatch(/^assets\/waiting-room-timer\.js\?v=[A-Za-z0-9_-]+$/);
@@ -166,8 +169,8 @@ describe.each(STORE_MODES)('waiting-room page over HTTP (%s store)', (mode) => {
 
   it('serves the assets: cached for good under their version, briefly otherwise, gzipped, with ETags', async () => {
     const page = await getPage('/wr/concert-2026');
-    const scriptPath = '/wr/' + scriptsOf(page.text).sources[0]!;
-    const stylePath = '/wr/' + /<link rel="stylesheet" href="([^"]+)">/.exec(page.text)![1]!;
+    const scriptPath = '/wr/' + scriptsOf(page.text).sources[0];
+    const stylePath = '/wr/' + /<link rel="stylesheet" href="([^"]+)">/.exec(page.text)![1];
 
     const script = await foyer.http.get(scriptPath);
     expect(script.status).toBe(200);

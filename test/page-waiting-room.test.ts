@@ -67,11 +67,7 @@ async function waitForScreen(page: Page, screen: string, what = `the ${screen} s
 }
 
 async function waitForRank(page: Page, rank: number): Promise<void> {
-  await eventually(
-    async () => (await screenOf(page)) === 'wait' && (await textOf(page, '#wr-rank')) === String(rank),
-    30_000,
-    `rank ${rank} on the page`,
-  );
+  await eventually(async () => (await screenOf(page)) === 'wait' && (await textOf(page, '#wr-rank')) === String(rank), 30_000, `rank ${rank} on the page`);
 }
 
 /** Counts each page's calls to the queue routes, by path. */
@@ -121,7 +117,10 @@ describe.each(STORE_MODES)('waiting-room page in Chromium (%s store)', (mode) =>
     await Promise.all(contexts.splice(0).map((context) => context.close()));
   });
 
-  const { enterOk, pollOk, stats } = okAnswers(() => v, () => adm);
+  const { enterOk, pollOk, stats } = okAnswers(
+    () => v,
+    () => adm,
+  );
 
   async function newContext(options: BrowserContextOptions): Promise<BrowserContext> {
     const context = await browser.newContext(options);
@@ -189,7 +188,7 @@ describe.each(STORE_MODES)('waiting-room page in Chromium (%s store)', (mode) =>
     let admitted = holderToken;
     for (let rank = 6; rank >= 1; rank--) {
       await exitOk(admitted);
-      admitted = await admittedToken(tickets[6 - rank]!);
+      admitted = await admittedToken(tickets[6 - rank]);
       await waitForRank(page, rank);
       if (rank === 5) {
         expect(await textOf(page, '#wr-ahead')).toBe('4 people ahead of you');

@@ -29,8 +29,7 @@ interface MigrationRow {
   applied_steps_count: number;
 }
 
-const readRows = (db: Database) =>
-  db.prisma.$queryRawUnsafe<MigrationRow[]>('SELECT * FROM _prisma_migrations ORDER BY migration_name, started_at');
+const readRows = (db: Database) => db.prisma.$queryRawUnsafe<MigrationRow[]>('SELECT * FROM _prisma_migrations ORDER BY migration_name, started_at');
 
 const tableExists = async (db: Database, table: string) =>
   (
@@ -240,18 +239,12 @@ describe('persistence migrations on postgres, several processes', () => {
       });
       await eventually(
         async () =>
-          (
-            await holder.query(
-              `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = ${PRISMA_MIGRATE_LOCK_KEY} AND NOT granted`,
-            )
-          ).rowCount === 1,
+          (await holder.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = ${PRISMA_MIGRATE_LOCK_KEY} AND NOT granted`)).rowCount === 1,
         15_000,
         'the opening process to wait for the lock',
       );
       expect(opened).toBe(false);
-      const tablesWhileLocked = await holder.query(
-        `SELECT 1 FROM information_schema.tables WHERE table_name = 'events'`,
-      );
+      const tablesWhileLocked = await holder.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'events'`);
       expect(tablesWhileLocked.rowCount).toBe(0);
 
       await holder.query(`SELECT pg_advisory_unlock(${PRISMA_MIGRATE_LOCK_KEY})`);

@@ -1,12 +1,6 @@
 import { jest } from '@jest/globals';
 import { FakeClock, type EventSettings, type JournalEntry, type QueueJournalEntry } from '@foyer/domain';
-import {
-  JOURNAL_LOCK_KEY,
-  openDatabase,
-  PrismaEventRepository,
-  PrismaJournalRepository,
-  type Database,
-} from '@foyer/persistence';
+import { JOURNAL_LOCK_KEY, openDatabase, PrismaEventRepository, PrismaJournalRepository, type Database } from '@foyer/persistence';
 import { createTarget, databaseForSuite, TARGET_KINDS, type Target } from './persistence-targets.js';
 import { eventually } from './support/services.js';
 
@@ -52,9 +46,7 @@ describe.each(TARGET_KINDS)('persistence repositories on %s', (kind) => {
 
   /** Every entry of the journal, read straight through Prisma. */
   const allOffsets = async () =>
-    (await db.prisma.journalEntry.findMany({ orderBy: { offset: 'asc' }, select: { offset: true } })).map((row) =>
-      Number(row.offset),
-    );
+    (await db.prisma.journalEntry.findMany({ orderBy: { offset: 'asc' }, select: { offset: true } })).map((row) => Number(row.offset));
   const entriesOf = async (eventId: string) => (await journal.page(0, 1000, eventId)).items;
   const expectDense = async () => {
     const offsets = await allOffsets();
@@ -139,9 +131,7 @@ describe.each(TARGET_KINDS)('persistence repositories on %s', (kind) => {
     });
 
     it('lets exactly one of many concurrent creates of one id win', async () => {
-      const results = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => events.create(settings('ev-race', { name: `Racer ${i}` }))),
-      );
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => events.create(settings('ev-race', { name: `Racer ${i}` }))));
       const winners = results.filter((result) => result !== null);
       expect(winners).toHaveLength(1);
       expect(await events.get('ev-race')).toEqual(winners[0]);
@@ -173,9 +163,7 @@ describe.each(TARGET_KINDS)('persistence repositories on %s', (kind) => {
       const created = await events.create(settings('ev-noop'));
       clock.advance(5000);
       expect(await events.update('ev-noop', {})).toEqual(created);
-      expect(await events.update('ev-noop', { limitCnt: 10, name: 'Event ev-noop', message: undefined })).toEqual(
-        created,
-      );
+      expect(await events.update('ev-noop', { limitCnt: 10, name: 'Event ev-noop', message: undefined })).toEqual(created);
       expect(await events.get('ev-noop')).toEqual(created);
       expect(await entriesOf('ev-noop')).toHaveLength(1);
     });
@@ -222,11 +210,7 @@ describe.each(TARGET_KINDS)('persistence repositories on %s', (kind) => {
 
   describe('journal', () => {
     it('appends queue entries with the next offsets and pages them back', async () => {
-      const batch = [
-        queueEntry('jr-append'),
-        queueEntry('jr-append', { type: 'user.admitted' }),
-        queueEntry('jr-append'),
-      ];
+      const batch = [queueEntry('jr-append'), queueEntry('jr-append', { type: 'user.admitted' }), queueEntry('jr-append')];
       const before = await allOffsets();
       expect(await journal.appendQueueEntries(batch)).toBe(3);
 
@@ -307,9 +291,7 @@ describe.each(TARGET_KINDS)('persistence repositories on %s', (kind) => {
     it('gives 20 concurrent appends and event updates one dense run of offsets, each entry once', async () => {
       await events.create(settings('jr-conc-ev'));
       const before = await expectDense();
-      const batches = Array.from({ length: 20 }, (_, i) =>
-        Array.from({ length: 1 + (i % 4) }, () => queueEntry(`jr-conc-${i % 3}`)),
-      );
+      const batches = Array.from({ length: 20 }, (_, i) => Array.from({ length: 1 + (i % 4) }, () => queueEntry(`jr-conc-${i % 3}`)));
       const duplicates = batches.slice(0, 5); // forwarded twice, concurrently
       const work: Promise<unknown>[] = [
         ...batches.map((batch) => journal.appendQueueEntries(batch)),
@@ -347,9 +329,7 @@ describe.each(TARGET_KINDS)('persistence repositories on %s', (kind) => {
         }
       })();
       const writers = [
-        ...Array.from({ length: 30 }, (_, i) =>
-          journal.appendQueueEntries([queueEntry('jr-read'), queueEntry(`jr-read-${i}`)]),
-        ),
+        ...Array.from({ length: 30 }, (_, i) => journal.appendQueueEntries([queueEntry('jr-read'), queueEntry(`jr-read-${i}`)])),
         ...Array.from({ length: 10 }, (_, i) => events.update('jr-read-ev', { limitCnt: i + 1 })),
       ];
       await Promise.all(writers);
@@ -364,37 +344,34 @@ describe.each(TARGET_KINDS)('persistence repositories on %s', (kind) => {
     // PostgreSQL only (not registered for PGlite): PGlite has one connection, so a transaction held
     // open there stalls every query, readers too, and there is no second writer to hold back.
     const itOnPostgres = kind === 'postgres' ? it : () => undefined;
-    itOnPostgres(
-      'holds every journal writer back while one holds the journal lock',
-      async () => {
-        let release!: () => void;
-        const released = new Promise<void>((resolve) => (release = resolve));
-        let locked!: () => void;
-        const lockTaken = new Promise<void>((resolve) => (locked = resolve));
-        const holder = db.prisma.$transaction(async (tx) => {
-          await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${JOURNAL_LOCK_KEY})`);
-          locked();
-          await released;
-        });
-        await lockTaken;
-        const before = await allOffsets();
-        const append = journal.appendQueueEntries([queueEntry('jr-held')]);
-        const update = events.update('jr-conc-ev', { limitCnt: 999 });
-        const waiting = async () =>
-          (
-            await db.prisma.$queryRawUnsafe<{ n: number }[]>(
-              `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = ${JOURNAL_LOCK_KEY} AND NOT granted`,
-            )
-          )[0].n === 2;
-        await eventually(waiting, 15_000, 'both writers to wait for the journal lock');
-        expect(await allOffsets()).toEqual(before);
-        release();
-        await holder;
-        expect(await append).toBe(1);
-        expect((await update)?.limitCnt).toBe(999);
-        await expectDense();
-      },
-    );
+    itOnPostgres('holds every journal writer back while one holds the journal lock', async () => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+      const holder = db.prisma.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${JOURNAL_LOCK_KEY})`);
+        locked();
+        await released;
+      });
+      await lockTaken;
+      const before = await allOffsets();
+      const append = journal.appendQueueEntries([queueEntry('jr-held')]);
+      const update = events.update('jr-conc-ev', { limitCnt: 999 });
+      const waiting = async () =>
+        (
+          await db.prisma.$queryRawUnsafe<{ n: number }[]>(
+            `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = ${JOURNAL_LOCK_KEY} AND NOT granted`,
+          )
+        )[0].n === 2;
+      await eventually(waiting, 15_000, 'both writers to wait for the journal lock');
+      expect(await allOffsets()).toEqual(before);
+      release();
+      await holder;
+      expect(await append).toBe(1);
+      expect((await update)?.limitCnt).toBe(999);
+      await expectDense();
+    });
 
     it('purges old entries in bounded batches, oldest first, never the newest', async () => {
       const old = Date.UTC(2020, 0, 1);

@@ -10,15 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import type {
-  EnterResult,
-  Place,
-  PlaceState,
-  PollResult,
-  QueueConfig,
-  QueueJournalEntry,
-  QueueStore,
-} from '@foyer/domain';
+import type { EnterResult, Place, PlaceState, PollResult, QueueConfig, QueueJournalEntry, QueueStore } from '@foyer/domain';
 
 import { EXIT_PROMOTE_MAX } from '../libs/queue-store/src/exit-promotion.js';
 
@@ -1134,11 +1126,11 @@ export function describeQueueStoreContract(name: string, makeHarness: () => Prom
         }
         const ids = entries.map((entry) => entry.entryId.split('-').map(Number) as [number, number]);
         for (let i = 1; i < ids.length; i++) {
-          const [ms, n] = ids[i]!;
-          const [prevMs, prevN] = ids[i - 1]!;
+          const [ms, n] = ids[i];
+          const [prevMs, prevN] = ids[i - 1];
           expect(ms > prevMs || (ms === prevMs && n > prevN)).toBe(true);
         }
-        expect(entries[5]!.at).toBeGreaterThanOrEqual(entries[0]!.at + PAST_SHORT_MS);
+        expect(entries[5].at).toBeGreaterThanOrEqual(entries[0].at + PAST_SHORT_MS);
       });
 
       scenario('readJournal is bounded and oldest first; ack removes entries', async () => {
@@ -1147,10 +1139,16 @@ export function describeQueueStoreContract(name: string, makeHarness: () => Prom
         const firstTwo = await store.readJournal(eventId, 2);
         expect(firstTwo.map((entry) => entry.id)).toEqual(['a', 'b']);
 
-        await store.ackJournal(eventId, firstTwo.map((entry) => entry.entryId));
+        await store.ackJournal(
+          eventId,
+          firstTwo.map((entry) => entry.entryId),
+        );
         expect((await journal()).map((entry) => entry.id)).toEqual(['c', 'd']);
         await store.ackJournal(eventId, []);
-        await store.ackJournal(eventId, firstTwo.map((entry) => entry.entryId)); // acking twice is harmless
+        await store.ackJournal(
+          eventId,
+          firstTwo.map((entry) => entry.entryId),
+        ); // acking twice is harmless
         expect((await journal()).map((entry) => entry.id)).toEqual(['c', 'd']);
       });
 
@@ -1212,10 +1210,10 @@ export function describeQueueStoreContract(name: string, makeHarness: () => Prom
         for (const state of admitted) expect(await statusOf(state.place)).toMatchObject({ status: 'ENTER' });
         expect(await store.promote(eventId, 1000)).toEqual({ admitted: 0, abandoned: 0 });
 
-        expect(await store.exit(admitted[0]!.place)).toEqual({ outcome: 'EXITED', admitted: 0 });
-        expect(await store.exit(admitted[1]!.place)).toEqual({ outcome: 'EXITED', admitted: 0 });
+        expect(await store.exit(admitted[0].place)).toEqual({ outcome: 'EXITED', admitted: 0 });
+        expect(await store.exit(admitted[1].place)).toEqual({ outcome: 'EXITED', admitted: 0 });
         expect(await statusOf(d.place)).toMatchObject({ status: 'WAIT', rank: 1 });
-        expect(await store.exit(admitted[2]!.place)).toEqual({ outcome: 'EXITED', admitted: 1 });
+        expect(await store.exit(admitted[2].place)).toEqual({ outcome: 'EXITED', admitted: 1 });
         expect(await statusOf(d.place)).toMatchObject({ status: 'ENTER' });
       });
 

@@ -97,14 +97,10 @@ describe('RedisQueueStore on Redis', () => {
 
   it('never over-admits when many replicas enter, exit and promote at once', async () => {
     const replicas = Array.from({ length: 6 }, replica);
-    await replicas[0]!.configure(config({ limitCnt: 25 }));
+    await replicas[0].configure(config({ limitCnt: 25 }));
 
-    const firstWave: EnterResult[] = await Promise.all(
-      Array.from({ length: 600 }, (_, i) => replicas[i % replicas.length]!.enter(eventId, `u-${i}`)),
-    );
-    const admitted = firstWave.flatMap((result) =>
-      result.outcome === 'PLACED' && result.state.status === 'ENTER' ? [result.state] : [],
-    );
+    const firstWave: EnterResult[] = await Promise.all(Array.from({ length: 600 }, (_, i) => replicas[i % replicas.length].enter(eventId, `u-${i}`)));
+    const admitted = firstWave.flatMap((result) => (result.outcome === 'PLACED' && result.state.status === 'ENTER' ? [result.state] : []));
     expect(admitted).toHaveLength(25);
     expect(firstWave.every((result) => result.outcome === 'PLACED')).toBe(true);
 
@@ -114,16 +110,16 @@ describe('RedisQueueStore on Redis', () => {
       while (watching) highest = Math.max(highest, await redis.zcard(new QueueKeys(prefix).eventKey(eventId, 'active')));
     })();
     const exits = await Promise.all([
-      ...admitted.map((state, i) => replicas[i % replicas.length]!.exit(state.place)),
-      ...Array.from({ length: 200 }, (_, i) => replicas[i % replicas.length]!.enter(eventId, `late-${i}`)),
-      ...Array.from({ length: 30 }, (_, i) => replicas[i % replicas.length]!.promote(eventId, 3)),
+      ...admitted.map((state, i) => replicas[i % replicas.length].exit(state.place)),
+      ...Array.from({ length: 200 }, (_, i) => replicas[i % replicas.length].enter(eventId, `late-${i}`)),
+      ...Array.from({ length: 30 }, (_, i) => replicas[i % replicas.length].promote(eventId, 3)),
     ]);
     watching = false;
     await watch;
 
     expect(exits.slice(0, 25).every((result) => 'outcome' in result && result.outcome === 'EXITED')).toBe(true);
     expect(highest).toBeLessThanOrEqual(25);
-    const stats = await replicas[0]!.stats(eventId);
+    const stats = await replicas[0].stats(eventId);
     expect(stats.active).toBe(25);
     expect(stats.admittedTotal).toBe(50);
     expect(stats.waiting).toBe(600 + 200 - 50);
@@ -144,11 +140,15 @@ describe('RedisQueueStore on Redis', () => {
     expect(rate).toBeGreaterThan(0);
 
     // The api replica's copy (read at its first poll) is at most RATE_COPY_MS old: then it reads again.
-    const polled = await eventually(async () => {
-      await sleep(50);
-      const result = await api.poll(second.state.place);
-      return result.outcome === 'STATE' && result.state.status === 'WAIT' && result.state.measuredRate !== null && result;
-    }, RATE_COPY_MS + 5_000, 'the stored rate in a poll');
+    const polled = await eventually(
+      async () => {
+        await sleep(50);
+        const result = await api.poll(second.state.place);
+        return result.outcome === 'STATE' && result.state.status === 'WAIT' && result.state.measuredRate !== null && result;
+      },
+      RATE_COPY_MS + 5_000,
+      'the stored rate in a poll',
+    );
     expect(polled.state).toMatchObject({ status: 'WAIT', rank: 1 });
     expect((polled.state as { measuredRate: number }).measuredRate).toBeCloseTo(rate!, 6);
   });

@@ -45,7 +45,7 @@ const includeNames = () =>
 function header(lua: string): string {
   const match = /^(?:#!lua[^\n]*\n)?--\[\[([\s\S]*?)\]\]/.exec(lua);
   if (!match) throw new Error('no header comment');
-  return match[1]!;
+  return match[1];
 }
 
 async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
@@ -83,10 +83,7 @@ describe('Lua script files', () => {
   });
 
   it('have no KEYS/SCAN/FLUSH, no key built inside Lua, and time only from the clock include', () => {
-    const sources = [
-      ...SCRIPT_NAMES.map((name) => source(scriptFileName(name))),
-      ...includeNames().map(includeSource),
-    ];
+    const sources = [...SCRIPT_NAMES.map((name) => source(scriptFileName(name))), ...includeNames().map(includeSource)];
     for (const lua of sources) {
       expect(lua).not.toMatch(/redis\.call\(\s*'(KEYS|SCAN|FLUSHALL|FLUSHDB)'/i);
       // A key is KEYS[n] or a field of the script's key table, never text joined to one.
@@ -100,7 +97,7 @@ describe('Lua script files', () => {
   it('use only includes that exist, and every include is used and has a header', () => {
     const used = new Set<string>();
     for (const lua of [...SCRIPT_NAMES.map((name) => source(scriptFileName(name))), ...includeNames().map(includeSource)]) {
-      for (const match of lua.matchAll(/^--@include "([\w-]+)"/gm)) used.add(match[1]!);
+      for (const match of lua.matchAll(/^--@include "([\w-]+)"/gm)) used.add(match[1]);
     }
     expect([...used].sort()).toEqual(includeNames().sort());
     for (const name of includeNames()) expect(header(includeSource(name)).trim().length).toBeGreaterThan(0);
@@ -108,7 +105,7 @@ describe('Lua script files', () => {
 
   it('reply codes in replies.lua are the ones script-replies.ts decodes', () => {
     const lua = includeSource('replies');
-    const codes = Object.fromEntries([...lua.matchAll(/^\s*(\w+) = (\d+),/gm)].map((m) => [m[1]!, Number(m[2])]));
+    const codes = Object.fromEntries([...lua.matchAll(/^\s*(\w+) = (\d+),/gm)].map((m) => [m[1], Number(m[2])]));
     expect(codes).toEqual(REPLY);
   });
 });
@@ -131,10 +128,7 @@ describe('Lua scripts on Redis', () => {
   });
 
   it("event-status.lua's rules answer as the domain's, which the memory store calls", async () => {
-    const lua = expandIncludes(
-      '--@include "event-status"\nreturn { refusesEntry(ARGV[1]) and 1 or 0, admits(ARGV[1]) and 1 or 0 }',
-      readIncludeFile,
-    );
+    const lua = expandIncludes('--@include "event-status"\nreturn { refusesEntry(ARGV[1]) and 1 or 0, admits(ARGV[1]) and 1 or 0 }', readIncludeFile);
     for (const status of EVENT_STATUSES) {
       const [refuses, admitsNow] = (await redis.eval(lua, 0, status)) as [number, number];
       expect({ status, refusesEntry: refuses === 1, admits: admitsNow === 1 }).toEqual({
@@ -177,7 +171,10 @@ async function exerciseEveryOperation(store: QueueStore, eventId: string): Promi
   expect(await store.hit(`client-${eventId}`, 5, 60_000)).toMatchObject({ allowed: true });
   const journal = await store.readJournal(eventId, 100);
   expect(journal.map((entry) => entry.type)).toEqual(['user.admitted', 'user.entered', 'user.exited', 'user.admitted']);
-  await store.ackJournal(eventId, journal.map((entry) => entry.entryId));
+  await store.ackJournal(
+    eventId,
+    journal.map((entry) => entry.entryId),
+  );
   await store.dropEvent(eventId);
   await store.dropJournal(eventId);
   expect(await store.configVersion(eventId)).toBeNull();
@@ -224,9 +221,7 @@ describe('Cluster slots', () => {
     }
 
     // Every script took part (by EVALSHA, or EVAL the first time a script was unknown).
-    const shas = new Set(
-      sent.filter((command) => command.name === 'evalsha').map((command) => String(command.args[0])),
-    );
+    const shas = new Set(sent.filter((command) => command.name === 'evalsha').map((command) => String(command.args[0])));
     const evaluated = new Set(sent.filter((command) => command.name === 'eval').map((command) => sha1(String(command.args[0]))));
     for (const script of loadScripts()) {
       expect({ script: script.name, ran: shas.has(sha1(script.lua)) || evaluated.has(sha1(script.lua)) }).toEqual({
@@ -257,8 +252,24 @@ describeWithCluster('on a real Redis Cluster (one node)', () => {
     dir = mkdtempSync(join(tmpdir(), 'foyer-cluster-'));
     server = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-announce-ip', '127.0.0.1', '--cluster-config-file',
-        join(dir, 'nodes.conf'), '--dir', dir, '--save', '', '--appendonly', 'no'],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-announce-ip',
+        '127.0.0.1',
+        '--cluster-config-file',
+        join(dir, 'nodes.conf'),
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ],
       { stdio: 'ignore' },
     );
     const admin = new Redis({ port, host: '127.0.0.1', retryStrategy: () => 50 });

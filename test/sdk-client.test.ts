@@ -55,7 +55,7 @@ describe('FoyerClient against the running app', () => {
     const bob = client.waitUntilAdmitted({ eventId, id: 'bob' }, { onState: (state) => seen.push(state) });
     // Bob polls a few times in line before anyone leaves.
     await eventually(() => seen.filter((state) => state.status === 'WAIT').length >= 2, 20_000, 'bob to poll while waiting');
-    const waiting = seen[0]!;
+    const waiting = seen[0];
     expect(waiting).toMatchObject({ status: 'WAIT', id: 'bob', eventId, expectedInfo: { rank: 1 } });
     if (waiting.status === 'WAIT') expect(waiting.pollAfterMs).toBeGreaterThanOrEqual(200);
 

@@ -199,10 +199,14 @@ describe('the gate against the running app', () => {
       const cookie = { ...API, cookie: `${cookieName}=${token}` };
       expect((await visit(`${shop.url}/checkout`, cookie)).status).toBe(200);
       expect((await v.exit(token)).body).toMatchObject({ status: 'EXITED' });
-      const refused = await eventually(async () => {
-        const answer = await visit(`${shop.url}/checkout`, cookie);
-        return answer.status === 403 && answer;
-      }, 20_000, 'the exit to be seen');
+      const refused = await eventually(
+        async () => {
+          const answer = await visit(`${shop.url}/checkout`, cookie);
+          return answer.status === 403 && answer;
+        },
+        20_000,
+        'the exit to be seen',
+      );
       expect(refused.body).toMatchObject({ reason: 'EXITED' });
     });
 
@@ -215,10 +219,14 @@ describe('the gate against the running app', () => {
         expect(arrival.status).toBe(303);
         expect(Number(/Max-Age=(\d+)/.exec(arrival.cookies[0])![1])).toBeLessThanOrEqual(2);
         const cookie = { ...API, cookie: `foyer_${shortEvent}=${token}` };
-        const refused = await eventually(async () => {
-          const answer = await visit(`${shortShop.url}/checkout`, cookie);
-          return answer.status === 403 && answer;
-        }, 20_000, 'the session to expire');
+        const refused = await eventually(
+          async () => {
+            const answer = await visit(`${shortShop.url}/checkout`, cookie);
+            return answer.status === 403 && answer;
+          },
+          20_000,
+          'the session to expire',
+        );
         expect(refused.body).toMatchObject({ code: 'ADMISSION_REQUIRED', reason: 'EXPIRED' });
         const late = await visit(`${shortShop.url}/checkout?wr_token=${token}`);
         expect({ status: late.status, location: late.location }).toEqual({ status: 303, location: `${foyer.url}/wr/${shortEvent}` });

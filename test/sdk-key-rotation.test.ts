@@ -134,12 +134,19 @@ describe('the gate across a key rotation and an outage', () => {
     expect(jwks.body.keys.map((key: { kid: string }) => key.kid)).toEqual([newKid, oldKid]);
 
     for (const path of ['/default', '/closed', '/offline']) {
-      for (const [who, token] of [['alice', oldToken], ['bob', newToken]] as const) {
+      for (const [who, token] of [
+        ['alice', oldToken],
+        ['bob', newToken],
+      ] as const) {
         // The restarted server may first drop connections the gate kept open to the old one.
-        const passed = await eventually(async () => {
-          const answer = await through(path, token);
-          return answer.status === 200 && answer;
-        }, 20_000, `${who} through ${path}`);
+        const passed = await eventually(
+          async () => {
+            const answer = await through(path, token);
+            return answer.status === 200 && answer;
+          },
+          20_000,
+          `${who} through ${path}`,
+        );
         expect(passed.body).toMatchObject({ admission: { eventId, id: who } });
       }
     }

@@ -51,12 +51,7 @@ function write(path: string, text: string): void {
 }
 
 /** A finished child, whatever its exit code: a failing check then shows tsc's or Node's own words. */
-async function outcome(
-  file: string,
-  args: string[],
-  cwd: string,
-  env = childEnv(),
-): Promise<{ code: number; stdout: string; stderr: string }> {
+async function outcome(file: string, args: string[], cwd: string, env = childEnv()): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     return { code: 0, ...(await run(file, args, { cwd, env })) };
   } catch (error) {
@@ -199,15 +194,9 @@ describe('the packed @foyer/sdk', () => {
 
   it('holds both builds of the entry points, their types and the README, and no sources or tests', () => {
     const paths = packed.map((file) => file.path);
-    const entries = ['index', 'server/index'].flatMap((entry) =>
-      ['esm', 'cjs'].flatMap((kind) => [`dist/${kind}/${entry}.js`, `dist/${kind}/${entry}.d.ts`]),
-    );
-    expect(paths).toEqual(
-      expect.arrayContaining(['README.md', 'package.json', 'server/package.json', 'dist/cjs/package.json', ...entries]),
-    );
-    expect(
-      paths.filter((path) => path.startsWith('src/') || path.startsWith('scripts/') || /\.spec(-support)?\.|tsconfig/.test(path)),
-    ).toEqual([]);
+    const entries = ['index', 'server/index'].flatMap((entry) => ['esm', 'cjs'].flatMap((kind) => [`dist/${kind}/${entry}.js`, `dist/${kind}/${entry}.d.ts`]));
+    expect(paths).toEqual(expect.arrayContaining(['README.md', 'package.json', 'server/package.json', 'dist/cjs/package.json', ...entries]));
+    expect(paths.filter((path) => path.startsWith('src/') || path.startsWith('scripts/') || /\.spec(-support)?\.|tsconfig/.test(path))).toEqual([]);
     expect(JSON.parse(readFileSync(join(installed, 'dist', 'cjs', 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
     // Two builds of ~20 small modules with their maps: a tarball far larger carries something it should not.
     expect(tarballSize).toBeLessThan(150_000);
@@ -221,15 +210,7 @@ describe('the packed @foyer/sdk', () => {
     const exported = JSON.parse(stdout) as { client: string[]; server: string[] };
     expect(exported.client).toEqual(expect.arrayContaining(['FoyerClient', 'FoyerError']));
     expect(exported.server).toEqual(
-      expect.arrayContaining([
-        'FoyerBackend',
-        'FoyerGate',
-        'expressGate',
-        'fastifyGate',
-        'FoyerGuard',
-        'admissionOf',
-        'verifyWebhook',
-      ]),
+      expect.arrayContaining(['FoyerBackend', 'FoyerGate', 'expressGate', 'fastifyGate', 'FoyerGuard', 'admissionOf', 'verifyWebhook']),
     );
   });
 
@@ -264,8 +245,7 @@ describe('the packed @foyer/sdk', () => {
       foyer = createServer((request: IncomingMessage, response) => {
         request.resume();
         requests.push(`${request.method} ${request.url} ${request.headers.authorization ?? '-'}`);
-        const answer = (statusCode: number, body: unknown) =>
-          response.writeHead(statusCode, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        const answer = (statusCode: number, body: unknown) => response.writeHead(statusCode, { 'content-type': 'application/json' }).end(JSON.stringify(body));
         const place = { id: 'alice', eventId: EVENT_ID, eventStatus: 'OPEN', ticket: 'ticket-alice' };
         if (request.method === 'GET' && request.url === '/.well-known/jwks.json') return answer(200, jwks);
         if (request.method === 'POST' && request.url === '/v1/queue/enter') {
@@ -276,15 +256,10 @@ describe('the packed @foyer/sdk', () => {
             pollAfterMs: 50,
           });
         }
-        if (
-          request.method === 'GET' &&
-          request.url === '/v1/queue/status' &&
-          request.headers.authorization === 'Bearer ticket-alice'
-        ) {
+        if (request.method === 'GET' && request.url === '/v1/queue/status' && request.headers.authorization === 'Bearer ticket-alice') {
           return answer(200, { ...place, status: 'ENTER', successToken: token, expiresAt: expiresAt.toISOString() });
         }
-        if (request.url === '/v1/queue/status')
-          return answer(401, { statusCode: 401, code: 'INVALID_TICKET', message: 'no such place' });
+        if (request.url === '/v1/queue/status') return answer(401, { statusCode: 401, code: 'INVALID_TICKET', message: 'no such place' });
         return answer(404, { statusCode: 404, code: 'NOT_FOUND', message: `${request.method} ${request.url}` });
       });
       await new Promise<void>((resolve) => foyer.listen(0, '127.0.0.1', resolve));
@@ -362,10 +337,7 @@ describe('the packed @foyer/sdk', () => {
     /** The project's diagnostics ('' when it type-checks), and the SDK declarations tsc read for it. */
     async function typeCheck(project: string, files: Record<string, string>, compilerOptions: object) {
       const dir = join(shop, project);
-      write(
-        join(dir, 'tsconfig.json'),
-        JSON.stringify({ compilerOptions: { ...TS_OPTIONS, ...compilerOptions }, files: Object.keys(files) }),
-      );
+      write(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...TS_OPTIONS, ...compilerOptions }, files: Object.keys(files) }));
       for (const [name, text] of Object.entries(files)) write(join(dir, name), text);
       const checked = await outcome(process.execPath, [tsc(), '-p', '.'], dir);
       const listed = await outcome(process.execPath, [tsc(), '-p', '.', '--listFilesOnly'], dir);
@@ -379,11 +351,7 @@ describe('the packed @foyer/sdk', () => {
     }
 
     it('type-checks an .mts and a .cts file under module nodenext, each with the declarations of its kind', async () => {
-      const checked = await typeCheck(
-        'nodenext',
-        { 'shop.mts': TYPED_SHOP, 'shop.cts': TYPED_SHOP },
-        { module: 'nodenext', moduleResolution: 'nodenext' },
-      );
+      const checked = await typeCheck('nodenext', { 'shop.mts': TYPED_SHOP, 'shop.cts': TYPED_SHOP }, { module: 'nodenext', moduleResolution: 'nodenext' });
       expect(checked).toEqual({
         diagnostics: '',
         declarations: ['dist/cjs/index.d.ts', 'dist/cjs/server/index.d.ts', 'dist/esm/index.d.ts', 'dist/esm/server/index.d.ts'],

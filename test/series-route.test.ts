@@ -49,7 +49,10 @@ describe.each(STORE_MODES)('GET /v1/admin/events/{eventId}/series (%s store)', (
     await backing?.dispose();
   });
 
-  const { enterOk, stats } = okAnswers(() => v, () => adm);
+  const { enterOk, stats } = okAnswers(
+    () => v,
+    () => adm,
+  );
 
   /** `token: null` sends no authorization header. */
   const series = (eventId: string, query = '', token: string | null = ADMIN_KEY) =>
@@ -83,10 +86,14 @@ describe.each(STORE_MODES)('GET /v1/admin/events/{eventId}/series (%s store)', (
 
   it('gains a point per sampling interval as the scheduler ticks', async () => {
     const eventId = await newEvent();
-    const first = await eventually(async () => {
-      const answer = await series(eventId);
-      return answer.body?.points?.length >= 1 ? answer : undefined;
-    }, 20_000, 'a first point');
+    const first = await eventually(
+      async () => {
+        const answer = await series(eventId);
+        return answer.body?.points?.length >= 1 ? answer : undefined;
+      },
+      20_000,
+      'a first point',
+    );
     expect(first.body).toEqual({
       eventId,
       intervalSec: 1,
@@ -105,10 +112,14 @@ describe.each(STORE_MODES)('GET /v1/admin/events/{eventId}/series (%s store)', (
         },
       ],
     });
-    const points = await eventually(async () => {
-      const all = await pointsOf(eventId);
-      return all.length >= 3 ? all : undefined;
-    }, 20_000, 'three points');
+    const points = await eventually(
+      async () => {
+        const all = await pointsOf(eventId);
+        return all.length >= 3 ? all : undefined;
+      },
+      20_000,
+      'three points',
+    );
     const times = points.map((point) => Date.parse(point.at));
     expect(times).toEqual([...times].sort((a, b) => a - b));
     // One point per one-second slot.
@@ -252,8 +263,16 @@ describe.each(STORE_MODES)('GET /v1/admin/events/{eventId}/series (%s store)', (
     expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '404']);
     const schemas = doc.body.components.schemas;
     expect(Object.keys(schemas.EventSeriesDto.properties).sort()).toEqual(['eventId', 'intervalSec', 'minutes', 'points']);
-    expect(Object.keys(schemas.SeriesPointDto.properties).sort()).toEqual(
-      ['abandonedPerMin', 'abandonedTotal', 'active', 'admittedPerMin', 'admittedTotal', 'at', 'backWaitSeconds', 'limitCnt', 'waiting'],
-    );
+    expect(Object.keys(schemas.SeriesPointDto.properties).sort()).toEqual([
+      'abandonedPerMin',
+      'abandonedTotal',
+      'active',
+      'admittedPerMin',
+      'admittedTotal',
+      'at',
+      'backWaitSeconds',
+      'limitCnt',
+      'waiting',
+    ]);
   });
 });

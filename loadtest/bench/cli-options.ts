@@ -66,7 +66,9 @@ export function parseCliOptions(argv: readonly string[], root: string): CliOptio
       }
       case '--only': {
         only = new Set();
-        for (const name of value().split(',').map((part) => part.trim())) {
+        for (const name of value()
+          .split(',')
+          .map((part) => part.trim())) {
           if (!(BENCH_STEPS as readonly string[]).includes(name)) throw new Error(`unknown step ${name}\n${USAGE}`);
           only.add(name as BenchStep);
         }

@@ -67,7 +67,11 @@ async function main(): Promise<void> {
   });
 
   await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
-  const stop = () => void app.close().then(() => redis.quit()).finally(() => process.exit(0));
+  const stop = () =>
+    void app
+      .close()
+      .then(() => redis.quit())
+      .finally(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }

@@ -117,39 +117,55 @@ async function main(): Promise<number> {
 
     for (const [index, queue] of queues.entries()) {
       const headline = index === queues.length - 1;
-      await step(`poll vs floor, ${sizeLabel(queue.size)} waiting`, async () => {
-        results.polls.push(
-          await measurePoll(ctx, {
-            queueSize: queue.size,
-            ticketsFile: ticketsOf(queue),
-            rounds: headline ? plan.headlineRounds : plan.rounds,
-            seconds: headline ? plan.headlineRoundSeconds : plan.roundSeconds,
-            withCoalescingFloor: headline,
-          }),
-        );
-      }, 'poll');
+      await step(
+        `poll vs floor, ${sizeLabel(queue.size)} waiting`,
+        async () => {
+          results.polls.push(
+            await measurePoll(ctx, {
+              queueSize: queue.size,
+              ticketsFile: ticketsOf(queue),
+              rounds: headline ? plan.headlineRounds : plan.rounds,
+              seconds: headline ? plan.headlineRoundSeconds : plan.roundSeconds,
+              withCoalescingFloor: headline,
+            }),
+          );
+        },
+        'poll',
+      );
     }
 
-    await step('scale-out: 1 vs 2 API processes', async () => {
-      results.scaleOut =
-        backing.databaseUrl === null
-          ? { skipped: 'two API processes need a shared PostgreSQL database (none was reachable)' }
-          : await measureScaleOut(ctx, { ticketsFile: ticketsOf(queues[1]) });
-    }, 'scale-out');
+    await step(
+      'scale-out: 1 vs 2 API processes',
+      async () => {
+        results.scaleOut =
+          backing.databaseUrl === null
+            ? { skipped: 'two API processes need a shared PostgreSQL database (none was reachable)' }
+            : await measureScaleOut(ctx, { ticketsFile: ticketsOf(queues[1]) });
+      },
+      'scale-out',
+    );
 
-    await step(`promotion on the ${sizeLabel(largest.size)} queue`, async () => {
-      // Tickets from the back 30 %: the window admits far fewer than that, so they keep waiting.
-      const fromRank = Math.floor(largest.size * 0.7);
-      const ticketsFile = largest.writeTickets(ctx.file('tickets-back.txt'), plan.ticketSample, fromRank);
-      results.promotion = await measurePromotion(ctx, { eventId: largest.eventId, queueSize: largest.size, ticketsFile });
-    }, 'promotion');
+    await step(
+      `promotion on the ${sizeLabel(largest.size)} queue`,
+      async () => {
+        // Tickets from the back 30 %: the window admits far fewer than that, so they keep waiting.
+        const fromRank = Math.floor(largest.size * 0.7);
+        const ticketsFile = largest.writeTickets(ctx.file('tickets-back.txt'), plan.ticketSample, fromRank);
+        results.promotion = await measurePromotion(ctx, { eventId: largest.eventId, queueSize: largest.size, ticketsFile });
+      },
+      'promotion',
+    );
 
     // The enter event is taken by the enter step and by the enter profile, whichever runs.
     if (picked('enter') || picked('profile')) await ctx.admin.createEvent(benchEvent(ENTER_EVENT));
 
-    await step('enter vs floor', async () => {
-      results.enter = await measureEnter(ctx, { eventId: ENTER_EVENT, floorEventId: FLOOR_ENTER_EVENT });
-    }, 'enter');
+    await step(
+      'enter vs floor',
+      async () => {
+        results.enter = await measureEnter(ctx, { eventId: ENTER_EVENT, floorEventId: FLOOR_ENTER_EVENT });
+      },
+      'enter',
+    );
 
     if (plan.profileSeconds > 0) {
       // The 100k line: nothing admitted from it (the promotion step let the 1M line's head in).
@@ -157,26 +173,34 @@ async function main(): Promise<number> {
       for (const kind of ['poll', 'enter'] as const) {
         for (const server of ['Foyer', 'floor'] as const) {
           const name = `${server} ${kind}`;
-          await step(`CPU profile: ${name}`, async () => {
-            const start = (nodeArgs: string[]) =>
-              server === 'Foyer'
-                ? startApi({ name: 'api (profiled)', env: { ...backing.env, FOYER_ROLES: 'api' }, nodeArgs })
-                : startFloor({ name: 'floor (profiled)', env: { REDIS_URL: backing.redisUrl, REDIS_KEY_PREFIX: backing.keyPrefix }, nodeArgs });
-            const request = (url: string): LoadRequest =>
-              kind === 'poll'
-                ? { kind, url: url + (server === 'Foyer' ? '/v1/queue/status' : '/floor/status'), ticketsFile: pollTickets }
-                : server === 'Foyer'
-                  ? { kind, url: `${url}/v1/queue/enter`, eventId: ENTER_EVENT, idPrefix: nextIdPrefix() }
-                  : { kind, url: `${url}/floor/enter`, eventId: FLOOR_ENTER_EVENT, idPrefix: nextIdPrefix() };
-            results.profiles.push(await profileUnderLoad(ctx, { name, start, request }));
-          }, 'profile');
+          await step(
+            `CPU profile: ${name}`,
+            async () => {
+              const start = (nodeArgs: string[]) =>
+                server === 'Foyer'
+                  ? startApi({ name: 'api (profiled)', env: { ...backing.env, FOYER_ROLES: 'api' }, nodeArgs })
+                  : startFloor({ name: 'floor (profiled)', env: { REDIS_URL: backing.redisUrl, REDIS_KEY_PREFIX: backing.keyPrefix }, nodeArgs });
+              const request = (url: string): LoadRequest =>
+                kind === 'poll'
+                  ? { kind, url: url + (server === 'Foyer' ? '/v1/queue/status' : '/floor/status'), ticketsFile: pollTickets }
+                  : server === 'Foyer'
+                    ? { kind, url: `${url}/v1/queue/enter`, eventId: ENTER_EVENT, idPrefix: nextIdPrefix() }
+                    : { kind, url: `${url}/floor/enter`, eventId: FLOOR_ENTER_EVENT, idPrefix: nextIdPrefix() };
+              results.profiles.push(await profileUnderLoad(ctx, { name, start, request }));
+            },
+            'profile',
+          );
         }
       }
     }
 
-    await step(`callbacks: ${plan.callbackMessages} messages over ${plan.callbackGroups} groups`, async () => {
-      results.callbacks = await measureCallbacks(ctx);
-    }, 'callbacks');
+    await step(
+      `callbacks: ${plan.callbackMessages} messages over ${plan.callbackGroups} groups`,
+      async () => {
+        results.callbacks = await measureCallbacks(ctx);
+      },
+      'callbacks',
+    );
 
     results.finishedAt = new Date();
     machine.loadAverage.end = loadavg()[0];

@@ -111,7 +111,9 @@ export function renderReport(r: BenchResults): string {
   const lines: string[] = [];
   const m = r.machine;
   const minutes = (r.finishedAt.getTime() - r.startedAt.getTime()) / 60_000;
-  lines.push(`Run of ${r.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC (${minutes.toFixed(1)} min, \`${r.plan.mode}\` plan), commit ${m.commit}.`);
+  lines.push(
+    `Run of ${r.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC (${minutes.toFixed(1)} min, \`${r.plan.mode}\` plan), commit ${m.commit}.`,
+  );
   lines.push('');
   lines.push('| machine | |');
   lines.push('|---|---|');
@@ -144,7 +146,7 @@ export function renderReport(r: BenchResults): string {
     lines.push('');
     lines.push(
       'The floor is a bare Fastify route making the same single Redis round trip (one EVALSHA: heartbeat ZADD + ZRANK) on the same keys, ' +
-        'with the same client, writing each command to the socket as it is issued. Foyer\'s API connection gathers the commands of one ' +
+        "with the same client, writing each command to the socket as it is issued. Foyer's API connection gathers the commands of one " +
         'event-loop turn into a few writes (`CoalescingRedis`); a floor doing the same is measured beside the headline, in the same rounds.',
     );
     lines.push('');
@@ -173,7 +175,9 @@ export function renderReport(r: BenchResults): string {
   if (r.enter) {
     lines.push('### Enter: `POST /v1/queue/enter` against the floor');
     lines.push('');
-    lines.push('New 16-character ids on an event that admits nobody (every enter takes a place at the back); the floor runs INCR + ZADD wait + ZADD seen + ZRANK in one script.');
+    lines.push(
+      'New 16-character ids on an event that admits nobody (every enter takes a place at the back); the floor runs INCR + ZADD wait + ZADD seen + ZRANK in one script.',
+    );
     lines.push('');
     lines.push('| | req/s | p50 | p99 |');
     lines.push('|---|---|---|---|');
@@ -280,7 +284,10 @@ function renderProfiles(r: BenchResults): string[] {
   lines.push('');
   const areas = new Map<string, number>();
   for (const p of profiles) for (const a of p.byArea) areas.set(a.name, Math.max(areas.get(a.name) ?? 0, a.micros));
-  const shown = [...areas.entries()].filter(([, most]) => most >= 0.5).sort((a, b) => b[1] - a[1]).map(([name]) => name);
+  const shown = [...areas.entries()]
+    .filter(([, most]) => most >= 0.5)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name]) => name);
   lines.push(`| origin | ${profiles.map((p) => p.name).join(' | ')} |`);
   lines.push(`|---|${profiles.map(() => '---').join('|')}|`);
   for (const name of shown) {

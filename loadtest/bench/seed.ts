@@ -26,13 +26,7 @@ export interface SeededQueue {
  * and mints tickets for a sample of them with the app's TicketCodec and secret. The event must
  * have been created through the admin API (that writes `cfg`, whose `epoch` the tickets carry).
  */
-export async function seedWaiters(options: {
-  redis: Redis;
-  keyPrefix: string;
-  ticketSecret: string;
-  eventId: string;
-  size: number;
-}): Promise<SeededQueue> {
+export async function seedWaiters(options: { redis: Redis; keyPrefix: string; ticketSecret: string; eventId: string; size: number }): Promise<SeededQueue> {
   const { redis, eventId, size } = options;
   const keys = new QueueKeys(options.keyPrefix);
   const wait = keys.eventKey(eventId, 'wait');

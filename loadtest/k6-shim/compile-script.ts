@@ -39,7 +39,12 @@ export function compileScript(scriptPath: string): CompiledScript {
   const compile = (file: string): string => {
     const known = compiled.get(file);
     if (known) return known;
-    const outFile = join(outDir, `${relative(root, file).replace(/[/\\]/g, '__').replace(/\.[cm]?[jt]s$/, '')}.mjs`);
+    const outFile = join(
+      outDir,
+      `${relative(root, file)
+        .replace(/[/\\]/g, '__')
+        .replace(/\.[cm]?[jt]s$/, '')}.mjs`,
+    );
     const url = pathToFileURL(outFile).href;
     compiled.set(file, url); // before the imports: cycles end here
     const source = readFileSync(file, 'utf8');
@@ -49,7 +54,10 @@ export function compileScript(scriptPath: string): CompiledScript {
           fileName: file,
         }).outputText
       : source;
-    writeFileSync(outFile, js.replace(SPECIFIER, (_m, before: string, quote: string, specifier: string) => `${before}${quote}${resolveImport(specifier, file)}${quote}`));
+    writeFileSync(
+      outFile,
+      js.replace(SPECIFIER, (_m, before: string, quote: string, specifier: string) => `${before}${quote}${resolveImport(specifier, file)}${quote}`),
+    );
     return url;
   };
 

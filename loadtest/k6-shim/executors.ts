@@ -81,7 +81,10 @@ export class ScenarioRun {
     const c = this.config;
     switch (c.executor) {
       case 'ramping-arrival-rate':
-        await this.arrivals(c.startRate ?? 0, (c.stages ?? []).map((s) => ({ ms: parseDuration(s.duration, 0), target: s.target })));
+        await this.arrivals(
+          c.startRate ?? 0,
+          (c.stages ?? []).map((s) => ({ ms: parseDuration(s.duration, 0), target: s.target })),
+        );
         break;
       case 'constant-arrival-rate':
         await this.arrivals(c.rate ?? 1, [{ ms: parseDuration(c.duration, 0), target: c.rate ?? 1 }]);

@@ -23,7 +23,13 @@ export interface ThresholdResult {
 
 export interface SummaryData {
   metrics: Record<string, { type: MetricType; contains: string; values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }>;
-  root_group: { name: string; path: string; id: string; groups: unknown[]; checks: { name: string; path: string; id: string; passes: number; fails: number }[] };
+  root_group: {
+    name: string;
+    path: string;
+    id: string;
+    groups: unknown[];
+    checks: { name: string; path: string; id: string; passes: number; fails: number }[];
+  };
   state: { isStdOutTTY: boolean; isStdErrTTY: boolean; testRunDurationMs: number };
   options: { summaryTrendStats: string[]; summaryTimeUnit: string; noColor: boolean };
 }
@@ -105,11 +111,17 @@ export class MetricsSink {
       if (!series || (series.samples.length === 0 && !options.thresholds.some((t) => t.metric === name))) continue;
       const values: Record<string, number> = {};
       if (series.type === 'trend') for (const stat of stats) values[stat] = aggregate(series, stat, options.durationMs);
-      else if (series.type === 'counter') Object.assign(values, { count: aggregate(series, 'count', options.durationMs), rate: aggregate(series, 'rate', options.durationMs) });
+      else if (series.type === 'counter')
+        Object.assign(values, { count: aggregate(series, 'count', options.durationMs), rate: aggregate(series, 'rate', options.durationMs) });
       else if (series.type === 'rate') {
         const passes = series.samples.filter((s) => s.value !== 0).length;
         Object.assign(values, { rate: aggregate(series, 'rate', options.durationMs), passes, fails: series.samples.length - passes });
-      } else Object.assign(values, { value: aggregate(series, 'value', options.durationMs), min: aggregate(series, 'min', options.durationMs), max: aggregate(series, 'max', options.durationMs) });
+      } else
+        Object.assign(values, {
+          value: aggregate(series, 'value', options.durationMs),
+          min: aggregate(series, 'min', options.durationMs),
+          max: aggregate(series, 'max', options.durationMs),
+        });
       const own = options.thresholds.filter((t) => t.metric === name);
       metrics[name] = {
         type: series.type,

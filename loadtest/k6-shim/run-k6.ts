@@ -111,11 +111,15 @@ export async function runK6(scriptPath: string, options: K6RunOptions = {}): Pro
     };
     errors.push(...runs.flatMap((r) => r.errors));
     sink.set('dropped_iterations', 'counter', iterations.dropped);
-    sink.set('vus_max', 'gauge', runs.reduce((n, r) => n + r.vusMax, 0));
+    sink.set(
+      'vus_max',
+      'gauge',
+      runs.reduce((n, r) => n + r.vusMax, 0),
+    );
     const thresholdResults = sink.evaluate(thresholds, durationMs);
     const summary = sink.summary({ trendStats: scriptOptions.summaryTrendStats, durationMs, thresholds: thresholdResults });
     const summaryOutput = ready.exports.includes('handleSummary')
-      ? ((await call({ type: 'summary', data: summary }, 'handleSummary')).result as Record<string, string> | undefined) ?? null
+      ? (((await call({ type: 'summary', data: summary }, 'handleSummary')).result as Record<string, string> | undefined) ?? null)
       : null;
     const thresholdsPassed = thresholdResults.every((t) => t.ok);
     return {

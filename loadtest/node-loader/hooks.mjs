@@ -50,4 +50,3 @@ export async function load(url, context, nextLoad) {
   });
   return { format: 'module', source: output.outputText, shortCircuit: true };
 }
-

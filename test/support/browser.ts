@@ -10,9 +10,7 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
  * Screenshots the page tests take. A test run must not rewrite tracked files, so they go to a
  * temporary folder; `npm run screenshots` names `docs/screenshots` (which the README shows) here.
  */
-export const SCREENSHOT_DIR = process.env.FOYER_SCREENSHOT_DIR
-  ? resolve(process.env.FOYER_SCREENSHOT_DIR)
-  : join(tmpdir(), 'foyer-screenshots');
+export const SCREENSHOT_DIR = process.env.FOYER_SCREENSHOT_DIR ? resolve(process.env.FOYER_SCREENSHOT_DIR) : join(tmpdir(), 'foyer-screenshots');
 
 /** A headless Chromium for one test file; close it in afterAll. */
 export async function launchBrowser(): Promise<Browser> {

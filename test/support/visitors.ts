@@ -21,8 +21,7 @@ export interface VisitorCall {
 /** The visitor and customer-backend routes of API.md. */
 export function visitor(http: HttpClient) {
   return {
-    enter: (body: Record<string, unknown>, call: VisitorCall = {}) =>
-      http.post('/v1/queue/enter', body, { token: call.ticket, headers: call.headers }),
+    enter: (body: Record<string, unknown>, call: VisitorCall = {}) => http.post('/v1/queue/enter', body, { token: call.ticket, headers: call.headers }),
     poll: (ticket?: string, headers?: Record<string, string>) => http.get('/v1/queue/status', { token: ticket, headers }),
     verify: (successToken: string) => http.post('/v1/active/verify', { successToken }),
     exit: (successToken: string) => http.post('/v1/active/exit', { successToken }),

@@ -7,9 +7,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createFoyerHttpApp(config);
   await app.listen({ port: config.port, host: '0.0.0.0' });
-  const embedded = [config.queueStore.kind === 'embedded' && 'queue', config.database.kind === 'embedded' && 'database']
-    .filter(Boolean)
-    .join(' and ');
+  const embedded = [config.queueStore.kind === 'embedded' && 'queue', config.database.kind === 'embedded' && 'database'].filter(Boolean).join(' and ');
   startupLogger.log(`Foyer listening on ${config.publicUrl} (roles: ${[...config.roles].join(',')})`);
   if (embedded) startupLogger.log(`embedded ${embedded} under ${config.dataDir} (development only)`);
   if (config.adminApiKeyGenerated) startupLogger.log(`admin API key (generated, kept in ${config.dataDir}): ${config.adminApiKey}`);
@@ -18,7 +16,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   if (err instanceof ConfigError) {
-    console.error(`Foyer cannot start:\n- ${(err as ConfigError).problems.join('\n- ')}`);
+    console.error(`Foyer cannot start:\n- ${err.problems.join('\n- ')}`);
   } else {
     console.error(err);
   }

@@ -16,10 +16,7 @@ export interface FoyerAppOptions {
 
 /** The modules this process runs, by FOYER_ROLES. */
 function rootModule(config: FoyerConfig, options: FoyerAppOptions): DynamicModule {
-  const imports: (Type | DynamicModule)[] = [
-    FoyerCoreModule.forRoot({ config, clock: options.clock }),
-    WaitingRoomCoreModule.forRoot(config),
-  ];
+  const imports: (Type | DynamicModule)[] = [FoyerCoreModule.forRoot({ config, clock: options.clock }), WaitingRoomCoreModule.forRoot(config)];
   if (config.roles.has('api')) {
     imports.push(VisitorModule, AdminModule, OpsModule, CallbacksApiModule, WaitingRoomPageModule, AdminDashboardModule);
   } else {

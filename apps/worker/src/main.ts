@@ -20,7 +20,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   if (err instanceof ConfigError) {
-    console.error(`Foyer worker cannot start:\n- ${(err as ConfigError).problems.join('\n- ')}`);
+    console.error(`Foyer worker cannot start:\n- ${err.problems.join('\n- ')}`);
   } else {
     console.error(err);
   }

@@ -1,13 +1,4 @@
-import {
-  EVENT_DEFAULTS,
-  FakeClock,
-  pollRefusalMs,
-  type EventLookup,
-  type EventRecord,
-  type EventSettings,
-  type Place,
-  type QueueConfig,
-} from '@foyer/domain';
+import { EVENT_DEFAULTS, FakeClock, pollRefusalMs, type EventLookup, type EventRecord, type EventSettings, type Place, type QueueConfig } from '@foyer/domain';
 import { MemoryQueueStore } from '@foyer/queue-store';
 import { generateEs256PrivateKeyPem, IdTokenVerifier, SuccessTokens, TicketCodec } from '@foyer/tokens';
 import type { Counter, QueueMetrics } from './ports/queue-metrics.js';

@@ -85,11 +85,32 @@ describe('loadConfig', () => {
 
   it('treats every empty or blank variable as unset', () => {
     const names = [
-      'NODE_ENV', 'PORT', 'FOYER_PUBLIC_URL', 'REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_KEY_PREFIX', 'DATABASE_URL',
-      'ADMIN_API_KEY', 'TOKEN_PRIVATE_KEY', 'TOKEN_PUBLIC_KEYS', 'TICKET_SECRET', 'ENTRY_TOKEN_SECRET',
-      'CALLBACK_SIGNING_SECRET', 'CALLBACK_ALLOW_PRIVATE', 'CALLBACK_MAX_ATTEMPTS', 'CALLBACK_RETRY_BASE_MS',
-      'CALLBACK_TIMEOUT_MS', 'CALLBACK_CONCURRENCY', 'SCHEDULER_TICK_MS', 'ENTER_RATE_LIMIT_PER_MIN',
-      'TRUST_PROXY_HOPS', 'CORS_ORIGINS', 'JOURNAL_RETENTION_DAYS', 'CALLBACK_RETENTION_DAYS', 'FOYER_ROLES', 'LOG_LEVEL',
+      'NODE_ENV',
+      'PORT',
+      'FOYER_PUBLIC_URL',
+      'REDIS_URL',
+      'REDIS_CLUSTER_NODES',
+      'REDIS_KEY_PREFIX',
+      'DATABASE_URL',
+      'ADMIN_API_KEY',
+      'TOKEN_PRIVATE_KEY',
+      'TOKEN_PUBLIC_KEYS',
+      'TICKET_SECRET',
+      'ENTRY_TOKEN_SECRET',
+      'CALLBACK_SIGNING_SECRET',
+      'CALLBACK_ALLOW_PRIVATE',
+      'CALLBACK_MAX_ATTEMPTS',
+      'CALLBACK_RETRY_BASE_MS',
+      'CALLBACK_TIMEOUT_MS',
+      'CALLBACK_CONCURRENCY',
+      'SCHEDULER_TICK_MS',
+      'ENTER_RATE_LIMIT_PER_MIN',
+      'TRUST_PROXY_HOPS',
+      'CORS_ORIGINS',
+      'JOURNAL_RETENTION_DAYS',
+      'CALLBACK_RETENTION_DAYS',
+      'FOYER_ROLES',
+      'LOG_LEVEL',
     ];
     const empty = Object.fromEntries(names.map((name, index) => [name, index % 2 === 0 ? '' : '  ']));
     const defaults = loadConfig({ FOYER_DATA_DIR: dataDir });
@@ -160,9 +181,7 @@ describe('loadConfig', () => {
     });
     expect(parseEs256PrivateKey(config.tokenPrivateKeyPem).type).toBe('private');
     expect(config.tokenPublicKeysPem).toHaveLength(2);
-    expect(createPublicKey(config.tokenPublicKeysPem[0]!).export({ format: 'jwk' })).toEqual(
-      createPublicKey(oldKey).export({ format: 'jwk' }),
-    );
+    expect(createPublicKey(config.tokenPublicKeysPem[0]).export({ format: 'jwk' })).toEqual(createPublicKey(oldKey).export({ format: 'jwk' }));
     expect([...config.roles].sort()).toEqual(['dispatcher', 'scheduler']);
     // Every secret was given: nothing was generated or written.
     expect(existsSync(dataDir)).toBe(false);
@@ -242,9 +261,7 @@ describe('loadConfig', () => {
 
   it('refuses a public URL with a query, fragment or credentials', () => {
     for (const url of ['https://q.example/?a=1', 'https://q.example/#x', 'https://u:p@q.example']) {
-      expect(problemsOf({ ...GIVEN_SECRETS, FOYER_PUBLIC_URL: url })).toEqual([
-        'FOYER_PUBLIC_URL: must be a base URL without credentials, query or fragment',
-      ]);
+      expect(problemsOf({ ...GIVEN_SECRETS, FOYER_PUBLIC_URL: url })).toEqual(['FOYER_PUBLIC_URL: must be a base URL without credentials, query or fragment']);
     }
   });
 
@@ -283,9 +300,7 @@ describe('loadConfig', () => {
       loadConfig({ FOYER_DATA_DIR: dataDir });
       expect(existsSync(join(dataDir, 'secrets.json'))).toBe(true);
       const { ADMIN_API_KEY: _omitted, ...withoutAdminKey } = PRODUCTION;
-      expect(problemsOf({ ...withoutAdminKey, FOYER_DATA_DIR: dataDir })).toEqual([
-        expect.stringMatching(/^ADMIN_API_KEY: required in production/),
-      ]);
+      expect(problemsOf({ ...withoutAdminKey, FOYER_DATA_DIR: dataDir })).toEqual([expect.stringMatching(/^ADMIN_API_KEY: required in production/)]);
     });
 
     it('does not call a bad store URL missing as well', () => {
@@ -303,11 +318,7 @@ describe('loadConfig', () => {
 
     it('refuses short secrets', () => {
       const problems = problemsOf({ ...PRODUCTION, ADMIN_API_KEY: 'short', TICKET_SECRET: 'short', ENTRY_TOKEN_SECRET: 'short' });
-      expect(problems.map((problem) => problem.slice(0, problem.indexOf(':'))).sort()).toEqual([
-        'ADMIN_API_KEY',
-        'ENTRY_TOKEN_SECRET',
-        'TICKET_SECRET',
-      ]);
+      expect(problems.map((problem) => problem.slice(0, problem.indexOf(':'))).sort()).toEqual(['ADMIN_API_KEY', 'ENTRY_TOKEN_SECRET', 'TICKET_SECRET']);
     });
   });
 
@@ -331,12 +342,14 @@ describe('loadConfig', () => {
       const second = loadConfig({ FOYER_DATA_DIR: dataDir });
       expect(second).toEqual(first);
       // A generated secret that does not pass the checks of a given one would be a bug.
-      expect(loadConfig({
-        ADMIN_API_KEY: first.adminApiKey,
-        TOKEN_PRIVATE_KEY: first.tokenPrivateKeyPem,
-        TICKET_SECRET: first.ticketSecret,
-        CALLBACK_SIGNING_SECRET: first.callbacks.signingSecret,
-      }).adminApiKeyGenerated).toBe(false);
+      expect(
+        loadConfig({
+          ADMIN_API_KEY: first.adminApiKey,
+          TOKEN_PRIVATE_KEY: first.tokenPrivateKeyPem,
+          TICKET_SECRET: first.ticketSecret,
+          CALLBACK_SIGNING_SECRET: first.callbacks.signingSecret,
+        }).adminApiKeyGenerated,
+      ).toBe(false);
     });
 
     it('give way to the environment, variable by variable', () => {

@@ -103,7 +103,7 @@ function readRedis(read: EnvReader): FoyerConfig['redis'] {
         read.problem('REDIS_CLUSTER_NODES', `must be host:port entries separated by commas, got ${JSON.stringify(node)}`);
         continue;
       }
-      clusterNodes.push({ host: match[1] ?? match[2]!, port });
+      clusterNodes.push({ host: match[1] ?? match[2], port });
     }
     if (nodes.length === 0) read.problem('REDIS_CLUSTER_NODES', 'names no host:port');
   }
@@ -217,12 +217,7 @@ function requireBytes(read: EnvReader, name: string, secret: string): void {
   }
 }
 
-function refuseEmbedded(
-  read: EnvReader,
-  queueStore: FoyerConfig['queueStore']['kind'],
-  database: FoyerConfig['database']['kind'],
-  given: GivenSecrets,
-): void {
+function refuseEmbedded(read: EnvReader, queueStore: FoyerConfig['queueStore']['kind'], database: FoyerConfig['database']['kind'], given: GivenSecrets): void {
   if (queueStore === 'embedded' && !read.isBad('REDIS_URL') && !read.isBad('REDIS_CLUSTER_NODES')) {
     read.problem(
       'REDIS_URL',

@@ -48,8 +48,7 @@ export class FoyerError extends Error {
   }
 }
 
-export const eventNotFound = (eventId: string) =>
-  new FoyerError('EVENT_NOT_FOUND', `event '${eventId}' does not exist`);
+export const eventNotFound = (eventId: string) => new FoyerError('EVENT_NOT_FOUND', `event '${eventId}' does not exist`);
 
 export const validationFailed = (details: FieldProblem[]) =>
   new FoyerError('VALIDATION_FAILED', details.map((d) => `${d.field}: ${d.message}`).join('; '), { details });

@@ -37,10 +37,7 @@ export function staleRateBuckets(buckets: Iterable<number>, nowMs: number): numb
  * Users admitted per second to plan with: the measured rate when there is one, else the rate
  * at which full capacity turns over (`limitCnt ÷ sessionTtlSec`); `null` when nobody can be admitted.
  */
-export function planningRate(
-  settings: Pick<EventSettings, 'status' | 'limitCnt' | 'sessionTtlSec'>,
-  measured: number | null,
-): number | null {
+export function planningRate(settings: Pick<EventSettings, 'status' | 'limitCnt' | 'sessionTtlSec'>, measured: number | null): number | null {
   if (!admits(settings.status) || settings.limitCnt === 0) return null;
   if (measured !== null && measured > 0) return measured;
   return settings.limitCnt / settings.sessionTtlSec;

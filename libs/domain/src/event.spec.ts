@@ -17,14 +17,9 @@ describe('event rules', () => {
   });
 
   it('refuses a pacing floor above a third of the wait timeout', () => {
-    const problems = eventSettingsProblems(
-      { waitTimeoutSec: 3, minPollIntervalMs: 1001, idPolicy: 'OPEN' },
-      { entryTokensConfigured: false },
-    );
+    const problems = eventSettingsProblems({ waitTimeoutSec: 3, minPollIntervalMs: 1001, idPolicy: 'OPEN' }, { entryTokensConfigured: false });
     expect(problems.map((p) => p.field)).toEqual(['minPollIntervalMs']);
-    expect(
-      eventSettingsProblems({ waitTimeoutSec: 3, minPollIntervalMs: 1000, idPolicy: 'OPEN' }, { entryTokensConfigured: false }),
-    ).toEqual([]);
+    expect(eventSettingsProblems({ waitTimeoutSec: 3, minPollIntervalMs: 1000, idPolicy: 'OPEN' }, { entryTokensConfigured: false })).toEqual([]);
   });
 
   it('refuses SIGNED ids while the server has no entry token secret', () => {

@@ -17,11 +17,7 @@ export function pollRefusalMs(settings: Pick<EventSettings, 'minPollIntervalMs'>
  * When a waiter at `rank` should poll next: grows with rank, with ±10 % jitter, never below
  * `minPollIntervalMs` and never above a third of `waitTimeoutSec`.
  */
-export function pollAfterMs(
-  rank: number,
-  settings: Pick<EventSettings, 'minPollIntervalMs' | 'waitTimeoutSec'>,
-  random: () => number = Math.random,
-): number {
+export function pollAfterMs(rank: number, settings: Pick<EventSettings, 'minPollIntervalMs' | 'waitTimeoutSec'>, random: () => number = Math.random): number {
   const base = FRONT_INTERVAL_MS * (1 + Math.log2(1 + Math.max(0, rank - 1) / RANKS_PER_DOUBLING));
   const jittered = base * (1 + JITTER * (2 * random() - 1));
   const ceiling = maxPollIntervalMs(settings);

@@ -13,30 +13,15 @@ describe('isDatabaseUnavailable', () => {
     ['Prisma cannot reach the server', prismaError('P1001', "Can't reach database server")],
     ['Prisma lost the connection', prismaError('P1017', 'Server has closed the connection.')],
     ['the pool ran dry', prismaError('P2024', 'Timed out fetching a new connection from the connection pool')],
-    [
-      'no transaction could start in time',
-      prismaError('P2028', 'Transaction API error: Unable to start a transaction in the given time.'),
-    ],
-    [
-      'the server shut down under a raw query',
-      prismaError('P2010', 'Raw query failed', { kind: 'postgres', originalCode: '57P01' }),
-    ],
-    [
-      'a connection exception (class 08)',
-      prismaError('P2010', 'Raw query failed', { kind: 'postgres', code: '08006' }),
-    ],
+    ['no transaction could start in time', prismaError('P2028', 'Transaction API error: Unable to start a transaction in the given time.')],
+    ['the server shut down under a raw query', prismaError('P2010', 'Raw query failed', { kind: 'postgres', originalCode: '57P01' })],
+    ['a connection exception (class 08)', prismaError('P2010', 'Raw query failed', { kind: 'postgres', code: '08006' })],
     ['the adapter saw the socket close', prismaError('P2010', 'x', { kind: 'ConnectionClosed' })],
     ['node-postgres lost the socket', new Error('Connection terminated unexpectedly')],
     ['node-postgres timed out connecting', new Error('timeout exceeded when trying to connect')],
     ['a refused socket', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
-    [
-      'a wrapped refused socket',
-      new Error('open failed', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }),
-    ],
-    [
-      'one refusal among several addresses',
-      new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]),
-    ],
+    ['a wrapped refused socket', new Error('open failed', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) })],
+    ['one refusal among several addresses', new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })])],
     ['a closed PGlite', new Error('PGlite is closed')],
   ])('is true when %s', (_, err) => {
     expect(isDatabaseUnavailable(err)).toBe(true);

@@ -14,16 +14,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 /** Prisma's codes for "cannot reach / lost the server", "pool exhausted" and "too many connections". */
 const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1011', 'P1017', 'P2024', 'P2037']);
 
-const SOCKET_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-]);
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
 /** SQLSTATEs of a server going away or refusing connections (class 08 is "connection exception"). */
 const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
@@ -38,24 +29,16 @@ const MESSAGES = [
 ];
 
 /** Driver adapter error kinds, as Prisma carries them in `meta.driverAdapterError`. */
-const ADAPTER_KINDS = new Set([
-  'DatabaseNotReachable',
-  'ConnectionClosed',
-  'SocketTimeout',
-  'TooManyConnections',
-  'TlsConnectionError',
-]);
+const ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TlsConnectionError']);
 
 function isUnavailableCause(value: Record<string, unknown>): boolean {
   const code = typeof value.code === 'string' ? value.code : undefined;
   if (code !== undefined) {
-    if (PRISMA_CODES.has(code) || SOCKET_CODES.has(code) || SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code))
-      return true;
+    if (PRISMA_CODES.has(code) || SOCKET_CODES.has(code) || SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
     // "Unable to start a transaction in the given time": every connection stayed busy.
     if (code === 'P2028' && /unable to start a transaction/i.test(String(value.message))) return true;
   }
-  if (typeof value.originalCode === 'string' && (SQLSTATES.has(value.originalCode) || /^08/.test(value.originalCode)))
-    return true;
+  if (typeof value.originalCode === 'string' && (SQLSTATES.has(value.originalCode) || /^08/.test(value.originalCode))) return true;
   if (typeof value.kind === 'string' && ADAPTER_KINDS.has(value.kind)) return true;
   const message = typeof value.message === 'string' ? value.message : '';
   return MESSAGES.some((pattern) => pattern.test(message));
@@ -73,7 +56,7 @@ function causes(err: unknown): Record<string, unknown>[] {
     pending.push(record.cause);
     const meta = record.meta;
     if (typeof meta === 'object' && meta !== null) pending.push((meta as Record<string, unknown>).driverAdapterError);
-    if (Array.isArray(record.errors)) pending.push(...record.errors);
+    if (Array.isArray(record.errors)) pending.push(...(record.errors as unknown[]));
   }
   return found;
 }

@@ -40,9 +40,7 @@ const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 20_000 };
 /** Opens the database and applies pending migrations before resolving. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const migrations = await readMigrationFiles(options.migrationsDir ?? defaultMigrationsDir());
-  return options.databaseUrl === null
-    ? openPglite(join(options.dataDir, 'pglite'), migrations)
-    : openPostgres(options.databaseUrl, migrations);
+  return options.databaseUrl === null ? openPglite(join(options.dataDir, 'pglite'), migrations) : openPostgres(options.databaseUrl, migrations);
 }
 
 type Migrations = Awaited<ReturnType<typeof readMigrationFiles>>;

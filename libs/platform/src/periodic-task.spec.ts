@@ -17,7 +17,7 @@ describe('schedulePeriodic', () => {
     for (const name of registry.getIntervals()) registry.deleteInterval(name);
   });
 
-  it('a run longer than the period is followed by the next at once, not at the timer\'s next turn', async () => {
+  it("a run longer than the period is followed by the next at once, not at the timer's next turn", async () => {
     jest.useFakeTimers({ now: 0 });
     try {
       let calls = 0;

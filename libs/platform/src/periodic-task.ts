@@ -7,12 +7,7 @@ import type { SchedulerRegistry } from '@nestjs/schedule';
  * longer than the period is followed by the next at once (the timer's turn during it was missed),
  * so a busy task runs back to back rather than idling until the timer's next turn.
  */
-export function schedulePeriodic(
-  registry: SchedulerRegistry,
-  name: string,
-  periodMs: number,
-  work: () => Promise<unknown>,
-): { runNow(): Promise<void> } {
+export function schedulePeriodic(registry: SchedulerRegistry, name: string, periodMs: number, work: () => Promise<unknown>): { runNow: () => Promise<void> } {
   const logger = new Logger(name);
   let running: Promise<void> | null = null;
   let lastFailure = '';

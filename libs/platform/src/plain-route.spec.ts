@@ -59,8 +59,8 @@ describe('ServedPlainly / servePlainRoutes', () => {
   it('fails the start when the named method does not exist', () => {
     const fastify = Fastify();
     servePlainRoutes(app, fastify);
-    expect(() =>
-      fastify.route({ method: 'GET', url: '/broken', config: routeConfigOf(PingController.prototype, 'broken'), handler: () => undefined }),
-    ).toThrow('PingController.missing is not a method');
+    expect(() => fastify.route({ method: 'GET', url: '/broken', config: routeConfigOf(PingController.prototype, 'broken'), handler: () => undefined })).toThrow(
+      'PingController.missing is not a method',
+    );
   });
 });

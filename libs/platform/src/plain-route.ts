@@ -43,7 +43,7 @@ export function servePlainRoutes(app: INestApplication, fastify: FastifyInstance
     const controller = app.get<object>(plain.controller, { strict: false });
     const handler = (controller as Record<string, unknown>)[plain.method];
     if (typeof handler !== 'function') {
-      throw new Error(`${plain.controller.name}.${plain.method} is not a method; ${route.method} ${route.url} cannot be served plainly`);
+      throw new Error(`${plain.controller.name}.${plain.method} is not a method; ${String(route.method)} ${route.url} cannot be served plainly`);
     }
     route.handler = (handler as PlainHandler).bind(controller);
   });

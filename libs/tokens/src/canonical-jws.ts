@@ -8,7 +8,5 @@ const SEGMENT = /^[A-Za-z0-9_-]+$/;
 export function isCanonicalCompactJws(token: string): boolean {
   const segments = token.split('.');
   if (segments.length !== 3) return false;
-  return segments.every(
-    (segment) => SEGMENT.test(segment) && Buffer.from(segment, 'base64url').toString('base64url') === segment,
-  );
+  return segments.every((segment) => SEGMENT.test(segment) && Buffer.from(segment, 'base64url').toString('base64url') === segment);
 }

@@ -15,7 +15,9 @@ function segment(value: unknown): string {
 /** Mints a token the way a customer's backend might, without jose, so any header or claims can be made. */
 function mint(claims: Record<string, unknown>, options: { secret?: string; alg?: string; hmac?: string } = {}): string {
   const signingInput = `${segment({ alg: options.alg ?? 'HS256', typ: 'JWT' })}.${segment(claims)}`;
-  const signature = createHmac(options.hmac ?? 'sha256', options.secret ?? SECRET).update(signingInput).digest('base64url');
+  const signature = createHmac(options.hmac ?? 'sha256', options.secret ?? SECRET)
+    .update(signingInput)
+    .digest('base64url');
   return `${signingInput}.${signature}`;
 }
 

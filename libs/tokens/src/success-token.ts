@@ -23,9 +23,7 @@ export interface SuccessTokenInput {
   expiresAt: number;
 }
 
-export type SuccessTokenVerification =
-  | { ok: true; claims: SuccessTokenClaims; expired: boolean }
-  | { ok: false };
+export type SuccessTokenVerification = { ok: true; claims: SuccessTokenClaims; expired: boolean } | { ok: false };
 
 export interface SuccessTokensOptions {
   privateKeyPem: string;

@@ -35,9 +35,7 @@ export class TicketCodec {
     if (!Number.isSafeInteger(place.seq) || place.seq < 0) {
       throw new RangeError(`ticket seq must be a non-negative integer, got ${place.seq}`);
     }
-    const payload = Buffer.from(JSON.stringify([place.eventId, place.id, place.seq, place.epoch]), 'utf8').toString(
-      'base64url',
-    );
+    const payload = Buffer.from(JSON.stringify([place.eventId, place.id, place.seq, place.epoch]), 'utf8').toString('base64url');
     return `${payload}.${this.mac(payload).toString('base64url')}`;
   }
 

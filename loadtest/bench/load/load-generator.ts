@@ -47,8 +47,7 @@ export async function runTogether(generator: LoadGenerator, specs: readonly Load
 
 export function combineResults(results: readonly LoadResult[]): LoadResult {
   const requests = results.reduce((sum, r) => sum + r.requests, 0);
-  const weighted = (pick: (r: LoadResult) => number) =>
-    requests === 0 ? 0 : results.reduce((sum, r) => sum + pick(r) * r.requests, 0) / requests;
+  const weighted = (pick: (r: LoadResult) => number) => (requests === 0 ? 0 : results.reduce((sum, r) => sum + pick(r) * r.requests, 0) / requests);
   return {
     requests,
     seconds: Math.max(...results.map((r) => r.seconds)),

@@ -45,9 +45,7 @@ export class WrkLoadGenerator implements LoadGenerator {
       SCRIPT,
       spec.request.url,
       '--',
-      ...(spec.request.kind === 'poll'
-        ? ['poll', spec.request.ticketsFile]
-        : ['enter', spec.request.eventId, spec.request.idPrefix]),
+      ...(spec.request.kind === 'poll' ? ['poll', spec.request.ticketsFile] : ['enter', spec.request.eventId, spec.request.idPrefix]),
     ];
     return new Promise((resolve, reject) => {
       const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });

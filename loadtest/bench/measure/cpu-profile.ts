@@ -105,11 +105,7 @@ function keep(ctx: BenchContext, written: string, name: string): string {
  * the warm-up (the first requests load code lazily: the database client, compiled serialisers) is
  * what a request costs. Without a window: from the first request served to the last.
  */
-export function summarise(
-  profile: CpuProfile,
-  requests: number,
-  window?: { from: number; to: number },
-): Omit<ProfileFigures, 'name' | 'file' | 'load'> {
+export function summarise(profile: CpuProfile, requests: number, window?: { from: number; to: number }): Omit<ProfileFigures, 'name' | 'file' | 'load'> {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -162,8 +158,7 @@ export function summarise(
     for (const name of onStack) add(inclusive, name, delta);
   }
   const perRequest = (micros: number) => (requests > 0 ? micros / requests : 0);
-  const costs = (map: Map<string, number>) =>
-    [...map.entries()].sort((a, b) => b[1] - a[1]).map(([name, micros]) => ({ name, micros: perRequest(micros) }));
+  const costs = (map: Map<string, number>) => [...map.entries()].sort((a, b) => b[1] - a[1]).map(([name, micros]) => ({ name, micros: perRequest(micros) }));
   return {
     cpuMicrosPerRequest: perRequest(busy),
     busyShare: total > 0 ? busy / total : 0,

@@ -31,8 +31,7 @@ export async function measureEnter(ctx: BenchContext, options: { eventId: string
       },
       {
         name: 'floor',
-        run: (s) =>
-          loadAt(ctx, { kind: 'enter', url: `${ctx.floor.url}/floor/enter`, eventId: options.floorEventId, idPrefix: nextIdPrefix() }, s),
+        run: (s) => loadAt(ctx, { kind: 'enter', url: `${ctx.floor.url}/floor/enter`, eventId: options.floorEventId, idPrefix: nextIdPrefix() }, s),
       },
     ],
     { rounds: ctx.plan.rounds, seconds: ctx.plan.roundSeconds, warmupSeconds: ctx.plan.warmupSeconds, log: ctx.log },

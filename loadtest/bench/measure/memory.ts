@@ -32,8 +32,7 @@ export async function measureMemory(
   options: { waiters: number; idLength: number; usedBefore: number; usedAfter: number },
 ): Promise<MemoryFigures> {
   const keys = new QueueKeys(keyPrefix);
-  const sizeOf = async (name: 'wait' | 'seen') =>
-    Number((await redis.call('MEMORY', 'USAGE', keys.eventKey(eventId, name), 'SAMPLES', '0')) ?? 0);
+  const sizeOf = async (name: 'wait' | 'seen') => Number((await redis.call('MEMORY', 'USAGE', keys.eventKey(eventId, name), 'SAMPLES', '0')) ?? 0);
   const waitBytes = await sizeOf('wait');
   const seenBytes = await sizeOf('seen');
   const usedMemoryDelta = options.usedAfter - options.usedBefore;

@@ -25,8 +25,7 @@ export async function measurePoll(
   options: { queueSize: number; ticketsFile: string; rounds: number; seconds: number; withCoalescingFloor: boolean },
 ): Promise<PollFigures> {
   const { ticketsFile } = options;
-  const floorAt = (process: { url: string }) => (s: number) =>
-    loadAt(ctx, { kind: 'poll', url: `${process.url}/floor/status`, ticketsFile }, s);
+  const floorAt = (process: { url: string }) => (s: number) => loadAt(ctx, { kind: 'poll', url: `${process.url}/floor/status`, ticketsFile }, s);
   const comparison = await compareAlternating(
     [
       { name: 'foyer', run: (s) => loadAt(ctx, { kind: 'poll', url: `${ctx.api.url}/v1/queue/status`, ticketsFile }, s) },

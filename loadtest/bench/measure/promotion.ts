@@ -29,10 +29,7 @@ export interface PromotionFigures {
  * running, and counts admissions (the event's `admittedTotal`) for a fixed window while the load
  * polls with tickets of waiters too far back to be reached in it.
  */
-export async function measurePromotion(
-  ctx: BenchContext,
-  options: { eventId: string; queueSize: number; ticketsFile: string },
-): Promise<PromotionFigures> {
+export async function measurePromotion(ctx: BenchContext, options: { eventId: string; queueSize: number; ticketsFile: string }): Promise<PromotionFigures> {
   const { redis } = ctx.backing;
   const stats = new QueueKeys(ctx.backing.keyPrefix).eventKey(options.eventId, 'stats');
   const admittedTotal = async () => Number((await redis.hget(stats, 'admittedTotal')) ?? 0);

@@ -42,7 +42,11 @@ export class FoyerApi {
   }
 
   getEvent(eventId: string): Reply {
-    return http.get(`${this.baseUrl}/v1/admin/events/${eventId}`, { headers: this.adminHeaders(), tags: { op: 'admin' }, responseCallback: http.expectedStatuses(200, 404) });
+    return http.get(`${this.baseUrl}/v1/admin/events/${eventId}`, {
+      headers: this.adminHeaders(),
+      tags: { op: 'admin' },
+      responseCallback: http.expectedStatuses(200, 404),
+    });
   }
 
   createEvent(event: Record<string, unknown>): Reply {
@@ -50,7 +54,10 @@ export class FoyerApi {
   }
 
   patchEvent(eventId: string, changes: Record<string, unknown>): Reply {
-    return http.patch(`${this.baseUrl}/v1/admin/events/${eventId}`, JSON.stringify(changes), { headers: { ...JSON_HEADERS, ...this.adminHeaders() }, tags: { op: 'admin' } });
+    return http.patch(`${this.baseUrl}/v1/admin/events/${eventId}`, JSON.stringify(changes), {
+      headers: { ...JSON_HEADERS, ...this.adminHeaders() },
+      tags: { op: 'admin' },
+    });
   }
 
   deleteEvent(eventId: string): Reply {

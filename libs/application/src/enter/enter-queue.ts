@@ -96,17 +96,10 @@ export class EnterQueue {
         if (result.state.status === 'ENTER') this.metrics.admissions.inc({ event: event.eventId, via: 'enter' });
         return this.answers.answer(event, result.state, this.metrics.enters);
       case 'BLOCKED':
-        return this.answers.answer(
-          event,
-          { status: 'BLOCK', place: { eventId: event.eventId, id, seq: 0, epoch: '' } },
-          this.metrics.enters,
-        );
+        return this.answers.answer(event, { status: 'BLOCK', place: { eventId: event.eventId, id, seq: 0, epoch: '' } }, this.metrics.enters);
       case 'ALREADY_QUEUED':
         this.metrics.enters.inc({ event: event.eventId, outcome: 'ALREADY_QUEUED' });
-        throw new FoyerError(
-          'ALREADY_QUEUED',
-          `id '${id}' already holds a place or a session in '${event.eventId}'; resume it with its ticket`,
-        );
+        throw new FoyerError('ALREADY_QUEUED', `id '${id}' already holds a place or a session in '${event.eventId}'; resume it with its ticket`);
       case 'NOT_OPEN':
         throw new FoyerError('EVENT_NOT_OPEN', `event '${event.eventId}' is ${result.status} and takes no new places`);
       case 'NO_EVENT':

@@ -65,9 +65,7 @@ describe('toQueueState', () => {
   });
 
   it('refuses to build a WAIT or ENTER answer without the credential it promises', () => {
-    expect(() => toQueueState(EVENT, { status: 'WAIT', place: PLACE, rank: 1, measuredRate: null }, null, null)).toThrow(
-      /ticket/,
-    );
+    expect(() => toQueueState(EVENT, { status: 'WAIT', place: PLACE, rank: 1, measuredRate: null }, null, null)).toThrow(/ticket/);
     expect(() => toQueueState(EVENT, ADMITTED, 'the-ticket', null)).toThrow(/successToken/);
   });
 });

@@ -1,12 +1,4 @@
-import {
-  expectedInfo,
-  planningRate,
-  pollAfterMs,
-  successUrlWithToken,
-  type EventRecord,
-  type PlaceState,
-  type QueueState,
-} from '@foyer/domain';
+import { expectedInfo, planningRate, pollAfterMs, successUrlWithToken, type EventRecord, type PlaceState, type QueueState } from '@foyer/domain';
 
 /**
  * What the visitor is told (API.md's QueueState) about where a place stands, with the credentials
@@ -16,12 +8,7 @@ import {
  * The answers are built field by field (no spreads, no object for the tokens): this runs on every
  * poll. An absent `message` is `undefined`, which no serialiser writes.
  */
-export function toQueueState(
-  event: EventRecord,
-  state: PlaceState,
-  ticket: string | null,
-  successToken: string | null,
-): QueueState {
+export function toQueueState(event: EventRecord, state: PlaceState, ticket: string | null, successToken: string | null): QueueState {
   const message = event.message || undefined;
   switch (state.status) {
     case 'WAIT':

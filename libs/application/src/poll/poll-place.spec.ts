@@ -63,14 +63,7 @@ describe('PollPlace', () => {
     await world.events.save({ eventId: 'e', limitCnt: 1, blockReentry: false });
     const { ticket } = await take('e', 'u1');
     const { store, events, tickets, successTokens, metrics } = world;
-    const racing = new PollPlace(
-      { poll: (p) => store.poll(p), saveSuccessToken: async () => null },
-      events,
-      events,
-      tickets,
-      successTokens,
-      metrics,
-    );
+    const racing = new PollPlace({ poll: (p) => store.poll(p), saveSuccessToken: async () => null }, events, events, tickets, successTokens, metrics);
 
     expect(await racing.execute(ticket)).toMatchObject({ status: 'EXPIRED', reason: 'SESSION_ENDED' });
   });

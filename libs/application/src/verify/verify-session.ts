@@ -2,8 +2,7 @@ import type { EventLookup, Place, QueueOperations } from '@foyer/domain';
 import type { SessionClaims, SuccessTokenChecker } from '../ports/visitor-tokens.js';
 
 export type VerifyAnswer =
-  | { valid: true; eventId: string; id: string; expiresAt: string }
-  | { valid: false; reason: 'INVALID' | 'EXPIRED' | 'EXITED' | 'EVENT_NOT_FOUND' };
+  { valid: true; eventId: string; id: string; expiresAt: string } | { valid: false; reason: 'INVALID' | 'EXPIRED' | 'EXITED' | 'EVENT_NOT_FOUND' };
 
 /** `POST /v1/active/verify`: whether an admitted visitor's session is active now (sees exits). */
 export class VerifySession {

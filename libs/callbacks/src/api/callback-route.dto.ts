@@ -4,7 +4,11 @@ import { ON_DEAD, type OnDead } from '../message/callback-message.js';
 import { MAX_CALLBACK_URL_LENGTH } from '../security/callback-url-policy.js';
 
 export class CreateCallbackRouteDto {
-  @ApiProperty({ example: 'https://receiver.example/hook', maxLength: MAX_CALLBACK_URL_LENGTH, description: 'where posted bodies are delivered, in order per group' })
+  @ApiProperty({
+    example: 'https://receiver.example/hook',
+    maxLength: MAX_CALLBACK_URL_LENGTH,
+    description: 'where posted bodies are delivered, in order per group',
+  })
   @IsString()
   @MaxLength(MAX_CALLBACK_URL_LENGTH)
   callbackUrl!: string;

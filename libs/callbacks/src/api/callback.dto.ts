@@ -25,7 +25,7 @@ export class PostCallbackDto {
     example: 'device-42',
     minLength: 1,
     maxLength: 256,
-    description: "messages of one group are delivered one after another, in the order Foyer accepted them",
+    description: 'messages of one group are delivered one after another, in the order Foyer accepted them',
   })
   @IsString()
   @Matches(GROUP_ID_PATTERN, { message: 'groupId must be 1 to 256 characters without control characters' })

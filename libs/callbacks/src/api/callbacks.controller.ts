@@ -2,14 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } f
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminGuard, ErrorResponseDto } from '@foyer/platform';
-import {
-  AcceptedCallbackDto,
-  CallbackAttemptListDto,
-  CallbackDto,
-  CallbackListDto,
-  ListCallbacksQueryDto,
-  PostCallbackDto,
-} from './callback.dto.js';
+import { AcceptedCallbackDto, CallbackAttemptListDto, CallbackDto, CallbackListDto, ListCallbacksQueryDto, PostCallbackDto } from './callback.dto.js';
 import { toAcceptedDto, toAttemptDto, toCallbackDto } from './callback.mapper.js';
 import { CallbacksService } from './callbacks.service.js';
 

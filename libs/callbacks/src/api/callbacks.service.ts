@@ -27,8 +27,7 @@ export interface Accepted {
   duplicate: boolean;
 }
 
-export const callbackNotFound = (messageId: string) =>
-  new FoyerError('CALLBACK_NOT_FOUND', `callback '${messageId}' does not exist`);
+export const callbackNotFound = (messageId: string) => new FoyerError('CALLBACK_NOT_FOUND', `callback '${messageId}' does not exist`);
 
 /** Accepting messages (from the API, ingest routes) and the status, list, retry and skip routes. */
 @Injectable()

@@ -29,12 +29,7 @@ export function parseRetryAfterMs(header: string | undefined, nowMs: number): nu
  * The wait before the next attempt: the receiver's Retry-After when it gave one (it knows when it
  * can take more), otherwise the backoff; either way within [0, MAX_RETRY_DELAY_MS].
  */
-export function nextRetryDelayMs(options: {
-  failedAttempts: number;
-  baseMs: number;
-  retryAfterMs: number | null;
-  random?: () => number;
-}): number {
+export function nextRetryDelayMs(options: { failedAttempts: number; baseMs: number; retryAfterMs: number | null; random?: () => number }): number {
   const delay = options.retryAfterMs ?? backoffDelayMs(options.failedAttempts, options.baseMs, options.random);
   return Math.min(Math.max(delay, 0), MAX_RETRY_DELAY_MS);
 }

@@ -10,10 +10,7 @@ export class LifecycleCursorRepository {
 
   /** The journal offset read up to; 0 before the first pass. */
   async position(): Promise<number> {
-    const rows = await this.db.prisma.$queryRawUnsafe<{ position: bigint | string }[]>(
-      `SELECT position FROM callback_cursors WHERE name = $1`,
-      CURSOR,
-    );
+    const rows = await this.db.prisma.$queryRawUnsafe<{ position: bigint | string }[]>(`SELECT position FROM callback_cursors WHERE name = $1`, CURSOR);
     return rows.length === 0 ? 0 : Number(rows[0].position);
   }
 
@@ -25,10 +22,7 @@ export class LifecycleCursorRepository {
    */
   enqueue(from: number, to: number, notifications: NewCallback[]): Promise<number | null> {
     return this.db.prisma.$transaction(async (tx) => {
-      const cursor = await tx.$queryRawUnsafe<{ position: bigint | string }[]>(
-        `SELECT position FROM callback_cursors WHERE name = $1 FOR UPDATE`,
-        CURSOR,
-      );
+      const cursor = await tx.$queryRawUnsafe<{ position: bigint | string }[]>(`SELECT position FROM callback_cursors WHERE name = $1 FOR UPDATE`, CURSOR);
       const position = cursor.length === 0 ? 0 : Number(cursor[0].position);
       if (position !== from) return null;
       let enqueued = 0;

@@ -33,11 +33,7 @@ function fakes(entries: JournalEntry[], callbackUrls: Record<string, string | nu
       return Promise.resolve(notifications.length);
     },
   };
-  const notifier = new LifecycleNotifier(
-    journal as JournalRepository,
-    events as EventRepository,
-    cursor as LifecycleCursorRepository,
-  );
+  const notifier = new LifecycleNotifier(journal as JournalRepository, events as EventRepository, cursor as LifecycleCursorRepository);
   return { notifier, state };
 }
 
@@ -57,11 +53,7 @@ describe('LifecycleNotifier', () => {
     expect(state.position).toBe(5);
     expect(state.lookups.sort()).toEqual(['gone', 'quiet', 'shop']);
     expect(state.enqueued.map((n) => [n.messageId, n.groupId, JSON.parse(n.body)])).toEqual([
-      [
-        'journal:2',
-        'shop:ada',
-        { type: 'user.admitted', eventId: 'shop', id: 'ada', at: at.toISOString(), expiresAt: '2026-01-01T00:10:00.000Z' },
-      ],
+      ['journal:2', 'shop:ada', { type: 'user.admitted', eventId: 'shop', id: 'ada', at: at.toISOString(), expiresAt: '2026-01-01T00:10:00.000Z' }],
       ['journal:5', 'shop:ada', { type: 'user.exited', eventId: 'shop', id: 'ada', at: at.toISOString() }],
     ]);
     expect(state.enqueued[0]).toMatchObject({ callbackUrl: 'https://shop.example/hook', onDead: 'CONTINUE' });

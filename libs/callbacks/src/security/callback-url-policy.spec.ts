@@ -2,11 +2,13 @@ import type { LookupAddress } from 'node:dns';
 import { FoyerError } from '@foyer/domain';
 import { CallbackUrlPolicy, type ResolveAll } from './callback-url-policy.js';
 
-const resolver = (table: Record<string, string[]>): ResolveAll => async (hostname) => {
-  const addresses = table[hostname];
-  if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
-  return addresses.map((address): LookupAddress => ({ address, family: address.includes(':') ? 6 : 4 }));
-};
+const resolver =
+  (table: Record<string, string[]>): ResolveAll =>
+  async (hostname) => {
+    const addresses = table[hostname];
+    if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    return addresses.map((address): LookupAddress => ({ address, family: address.includes(':') ? 6 : 4 }));
+  };
 
 async function codeOf(promise: Promise<unknown>): Promise<string | null> {
   try {

@@ -14,9 +14,7 @@ export type ConnectLookup = (
 ) => void;
 
 const resolveWithDns: ResolveAll = (hostname) =>
-  new Promise((resolve, reject) =>
-    dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))),
-  );
+  new Promise((resolve, reject) => dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))));
 
 /** How long an accepted host's answer is reused at acceptance (connections check again anyway). */
 const CACHE_TTL_MS = 30_000;

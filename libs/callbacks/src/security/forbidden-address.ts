@@ -96,7 +96,10 @@ function v6Bytes(text: string): number[] {
   // A trailing dotted quad stands for the last two groups.
   const lastColon = text.lastIndexOf(':');
   if (text.includes('.', lastColon)) {
-    tail = text.slice(lastColon + 1).split('.').map(Number);
+    tail = text
+      .slice(lastColon + 1)
+      .split('.')
+      .map(Number);
     head = text.slice(0, lastColon + 1) + '0:0';
   }
   const [left, right] = head.includes('::') ? head.split('::') : [head, undefined];

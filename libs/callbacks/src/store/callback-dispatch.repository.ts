@@ -202,4 +202,3 @@ function toDelivery(row: Record<string, unknown>, claimId: string): ClaimedDeliv
     attempt: Number(row.attempts) + 1,
   };
 }
-

@@ -109,10 +109,7 @@ export class CallbackMessagesRepository {
 
   /** A DEAD message back to the head of its group, with a fresh count of attempts. */
   retry(messageId: string): Promise<ReplayOutcome> {
-    return this.replay(
-      messageId,
-      `status = 'PENDING', attempts = 0, next_attempt_at = now(), processed_at = NULL, processed_status = NULL`,
-    );
+    return this.replay(messageId, `status = 'PENDING', attempts = 0, next_attempt_at = now(), processed_at = NULL, processed_status = NULL`);
   }
 
   /** A DEAD message becomes SKIPPED and stops holding its group. */
@@ -122,10 +119,7 @@ export class CallbackMessagesRepository {
 
   private replay(messageId: string, assignments: string): Promise<ReplayOutcome> {
     return this.db.prisma.$transaction(async (tx) => {
-      const found = await tx.$queryRawUnsafe<{ groupId: string }[]>(
-        `SELECT group_id AS "groupId" FROM callback_messages WHERE message_id = $1`,
-        messageId,
-      );
+      const found = await tx.$queryRawUnsafe<{ groupId: string }[]>(`SELECT group_id AS "groupId" FROM callback_messages WHERE message_id = $1`, messageId);
       if (found.length === 0) return { found: false } as const;
       // The group's row first, as every writer of a group's messages takes it: that orders
       // this change with deliveries completing and messages arriving.
@@ -152,4 +146,3 @@ export class CallbackMessagesRepository {
     return { backlog: Number(row.backlog), oldestPendingAgeSeconds: Math.max(0, Number(row.oldest)), dead: Number(row.dead) };
   }
 }
-

@@ -37,17 +37,12 @@ export class CallbackRoutesRepository {
   }
 
   async list(): Promise<CallbackRoute[]> {
-    const rows = await this.db.prisma.$queryRawUnsafe<Record<string, unknown>[]>(
-      `SELECT ${COLUMNS} FROM callback_routes ORDER BY created_at, route_id`,
-    );
+    const rows = await this.db.prisma.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT ${COLUMNS} FROM callback_routes ORDER BY created_at, route_id`);
     return rows.map(toRoute);
   }
 
   async get(routeId: string): Promise<CallbackRoute | null> {
-    const rows = await this.db.prisma.$queryRawUnsafe<Record<string, unknown>[]>(
-      `SELECT ${COLUMNS} FROM callback_routes WHERE route_id = $1`,
-      routeId,
-    );
+    const rows = await this.db.prisma.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT ${COLUMNS} FROM callback_routes WHERE route_id = $1`, routeId);
     return rows.length === 0 ? null : toRoute(rows[0]);
   }
 

@@ -52,20 +52,11 @@ export type EnterResult =
   | { outcome: 'NOT_OPEN'; status: EventStatus }
   | { outcome: 'NO_EVENT' };
 
-export type PollResult =
-  | { outcome: 'STATE'; state: PlaceState }
-  | { outcome: 'TOO_FREQUENT'; retryAfterMs: number }
-  | { outcome: 'NO_EVENT' };
+export type PollResult = { outcome: 'STATE'; state: PlaceState } | { outcome: 'TOO_FREQUENT'; retryAfterMs: number } | { outcome: 'NO_EVENT' };
 
-export type ExitResult =
-  | { outcome: 'EXITED'; admitted: number }
-  | { outcome: 'ALREADY_EXITED' }
-  | { outcome: 'EXPIRED' }
-  | { outcome: 'NO_EVENT' };
+export type ExitResult = { outcome: 'EXITED'; admitted: number } | { outcome: 'ALREADY_EXITED' } | { outcome: 'EXPIRED' } | { outcome: 'NO_EVENT' };
 
-export type VerifyResult =
-  | { valid: true; expiresAt: number }
-  | { valid: false; reason: 'INVALID' | 'EXPIRED' | 'EXITED' | 'EVENT_NOT_FOUND' };
+export type VerifyResult = { valid: true; expiresAt: number } | { valid: false; reason: 'INVALID' | 'EXPIRED' | 'EXITED' | 'EVENT_NOT_FOUND' };
 
 /** What one scheduler pass did. */
 export interface SweepResult {
@@ -91,14 +82,7 @@ export interface QueueStats {
   abandonedTotal: number;
 }
 
-export const JOURNAL_TYPES = [
-  'user.entered',
-  'user.admitted',
-  'user.exited',
-  'user.expired',
-  'user.abandoned',
-  'user.removed',
-] as const;
+export const JOURNAL_TYPES = ['user.entered', 'user.admitted', 'user.exited', 'user.expired', 'user.abandoned', 'user.removed'] as const;
 export type QueueJournalType = (typeof JOURNAL_TYPES)[number];
 
 /** One change, written by the same atomic operation as the change (the event's outbox). */

@@ -36,7 +36,7 @@ export function fromAcceptLanguage(header: string | undefined): PageLanguage | n
       const [tag = '', ...params] = part.trim().split(';');
       const q = params.map((p) => /^\s*q=(.*)$/i.exec(p)).find(Boolean);
       // A weight that is not a number counts as 0: that range is not acceptable.
-      const weight = q ? Number(q[1]!.trim() || 'x') : 1;
+      const weight = q ? Number(q[1].trim() || 'x') : 1;
       return { primary: tag.trim().toLowerCase().split('-')[0] ?? '', weight: Number.isFinite(weight) ? weight : 0, index };
     })
     .filter((range) => range.weight > 0)

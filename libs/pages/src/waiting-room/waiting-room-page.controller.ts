@@ -37,7 +37,7 @@ export class WaitingRoomPageController {
     description:
       'Takes no place by itself (link previews and crawlers are harmless): its script enters with POST /v1/queue/enter, ' +
       'or resumes with the ticket it keeps in localStorage, then polls GET /v1/queue/status. In English or Korean, by ' +
-      '`?lang=` (remembered in a cookie), else by Accept-Language. It shows the event\'s name, read through the ' +
+      "`?lang=` (remembered in a cookie), else by Accept-Language. It shows the event's name, read through the " +
       'one-second event cache; an event that does not exist gets the same page with status 404 (its script shows why).',
   })
   @ApiParam({ name: 'eventId', description: '[A-Za-z0-9._-]{1,64}' })

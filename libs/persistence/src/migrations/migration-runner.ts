@@ -50,15 +50,12 @@ export async function applyMigrations(session: SqlSession, migrations: Migration
   await takeMigrateLock(session);
   try {
     await session.exec(CREATE_MIGRATIONS_TABLE);
-    const rows = await session.query<MigrationRow>(
-      'SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations',
-    );
+    const rows = await session.query<MigrationRow>('SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations');
     const failed = rows.filter((row) => row.finished_at === null && row.rolled_back_at === null);
     if (failed.length > 0) {
       const names = failed.map((row) => row.migration_name).join(', ');
       throw new MigrationError(
-        `migration ${names} failed earlier and was left half-applied; fix the database and mark it with ` +
-          '`prisma migrate resolve` before starting again',
+        `migration ${names} failed earlier and was left half-applied; fix the database and mark it with ` + '`prisma migrate resolve` before starting again',
       );
     }
     const applied = new Set(rows.filter((row) => row.finished_at !== null).map((row) => row.migration_name));
@@ -76,10 +73,9 @@ async function takeMigrateLock(session: SqlSession): Promise<void> {
     await session.query(`SELECT pg_advisory_lock(${PRISMA_MIGRATE_LOCK_KEY})`);
   } catch (err) {
     if ((err as { code?: unknown }).code !== '55P03') throw err;
-    throw new MigrationError(
-      `another process has held the migration lock (pg_advisory_lock(${PRISMA_MIGRATE_LOCK_KEY})) for over ${LOCK_TIMEOUT}`,
-      { cause: err },
-    );
+    throw new MigrationError(`another process has held the migration lock (pg_advisory_lock(${PRISMA_MIGRATE_LOCK_KEY})) for over ${LOCK_TIMEOUT}`, {
+      cause: err,
+    });
   }
   await session.exec('RESET lock_timeout');
 }
@@ -96,10 +92,7 @@ async function applyOne(session: SqlSession, migration: MigrationFile): Promise<
     await session.exec(migration.script);
     // clock_timestamp, not now(): now() is the transaction's start, and Prisma's finished_at
     // comes after its started_at.
-    await session.query(
-      `UPDATE _prisma_migrations SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1`,
-      [id],
-    );
+    await session.query(`UPDATE _prisma_migrations SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1`, [id]);
     await session.exec('COMMIT');
   } catch (err) {
     await session.exec('ROLLBACK');

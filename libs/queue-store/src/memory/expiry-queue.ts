@@ -50,8 +50,8 @@ export class ExpiryQueue {
     const heap = this.heap;
     while (index > 0) {
       const parent = (index - 1) >> 1;
-      if (!this.before(heap[index]!, heap[parent]!)) return;
-      [heap[index], heap[parent]] = [heap[parent]!, heap[index]!];
+      if (!this.before(heap[index], heap[parent])) return;
+      [heap[index], heap[parent]] = [heap[parent], heap[index]];
       index = parent;
     }
   }
@@ -62,10 +62,10 @@ export class ExpiryQueue {
       const left = 2 * index + 1;
       const right = left + 1;
       let first = index;
-      if (left < heap.length && this.before(heap[left]!, heap[first]!)) first = left;
-      if (right < heap.length && this.before(heap[right]!, heap[first]!)) first = right;
+      if (left < heap.length && this.before(heap[left], heap[first])) first = left;
+      if (right < heap.length && this.before(heap[right], heap[first])) first = right;
       if (first === index) return;
-      [heap[index], heap[first]] = [heap[first]!, heap[index]!];
+      [heap[index], heap[first]] = [heap[first], heap[index]];
       index = first;
     }
   }

@@ -61,7 +61,7 @@ describe('FifoLine', () => {
         model.push({ id, seq });
       } else if (roll < 0.8) {
         const [removed] = model.splice(Math.floor(random() * model.length), 1);
-        expect(line.remove(removed!.id)).toBe(true);
+        expect(line.remove(removed.id)).toBe(true);
       } else {
         expect(line.shift()).toEqual(model.shift());
       }

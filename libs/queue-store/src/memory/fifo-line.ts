@@ -69,7 +69,7 @@ export class FifoLine {
   peek(): LinePlace | undefined {
     while (this.head < this.ids.length && this.ids[this.head] === undefined) this.head++;
     if (this.head === this.ids.length) return undefined;
-    return { id: this.ids[this.head]!, seq: this.seqs[this.head]! };
+    return { id: this.ids[this.head]!, seq: this.seqs[this.head] };
   }
 
   shift(): LinePlace | undefined {
@@ -82,18 +82,18 @@ export class FifoLine {
   *places(): IterableIterator<LinePlace> {
     for (let slot = this.head; slot < this.ids.length; slot++) {
       const id = this.ids[slot];
-      if (id !== undefined) yield { id, seq: this.seqs[slot]! };
+      if (id !== undefined) yield { id, seq: this.seqs[slot] };
     }
   }
 
   private add(slot: number, delta: number): void {
-    for (let i = slot + 1; i <= this.capacity; i += i & -i) this.tree[i]! += delta;
+    for (let i = slot + 1; i <= this.capacity; i += i & -i) this.tree[i] += delta;
   }
 
   /** Live slots in [0, slot]. */
   private countThrough(slot: number): number {
     let count = 0;
-    for (let i = slot + 1; i > 0; i -= i & -i) count += this.tree[i]!;
+    for (let i = slot + 1; i > 0; i -= i & -i) count += this.tree[i];
     return count;
   }
 
@@ -118,7 +118,7 @@ export class FifoLine {
     for (let i = 1; i <= live.length; i++) this.tree[i] = 1;
     for (let i = 1; i <= this.capacity; i++) {
       const parent = i + (i & -i);
-      if (parent <= this.capacity) this.tree[parent]! += this.tree[i]!;
+      if (parent <= this.capacity) this.tree[parent] += this.tree[i];
     }
   }
 }

@@ -67,7 +67,10 @@ describe('MemorySnapshotFile', () => {
     await store.saveSuccessToken(b, 'token-b');
     const e = await placeOf(store, 'concert', 'e');
     await store.refreshRate('concert');
-    await store.ackJournal('concert', (await store.readJournal('concert', 1)).map((entry) => entry.entryId));
+    await store.ackJournal(
+      'concert',
+      (await store.readJournal('concert', 1)).map((entry) => entry.entryId),
+    );
 
     file.save(store.toSnapshot());
     const loaded = file.load();
@@ -141,7 +144,7 @@ describe('MemorySnapshotFile', () => {
       writeFileSync(path, content);
       expect(file.load()).toBeNull();
       expect(logger.errors).toHaveLength(i + 1);
-      const message = logger.errors[i]!;
+      const message = logger.errors[i];
       expect(message).toContain(path);
       expect(message).toMatch(why);
 
@@ -183,7 +186,7 @@ describe('MemorySnapshotFile', () => {
     file.save(store.toSnapshot());
     await store.configure(config({ version: 2 }));
     file.save(store.toSnapshot());
-    expect(file.load()!.events[0]!.config.version).toBe(2);
+    expect(file.load()!.events[0].config.version).toBe(2);
     expect(readdirSync(join(dir, 'nested'))).toEqual(['queue.json']);
   });
 

@@ -59,15 +59,7 @@ export class RedisEventSeries implements EventSeries {
 
 /** `[at, waiting, active, limitCnt, admittedTotal, abandonedTotal, backWaitSeconds|null]`: about 50 bytes. */
 function encode(sample: SeriesSample): string {
-  return JSON.stringify([
-    sample.at,
-    sample.waiting,
-    sample.active,
-    sample.limitCnt,
-    sample.admittedTotal,
-    sample.abandonedTotal,
-    sample.backWaitSeconds,
-  ]);
+  return JSON.stringify([sample.at, sample.waiting, sample.active, sample.limitCnt, sample.admittedTotal, sample.abandonedTotal, sample.backWaitSeconds]);
 }
 
 function decode(member: string): SeriesSample {

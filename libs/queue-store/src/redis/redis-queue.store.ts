@@ -128,9 +128,7 @@ export class RedisQueueStore implements QueueStore {
   }
 
   async stats(eventId: string): Promise<QueueStats> {
-    const [waiting, active, admittedTotal, exitedTotal, expiredTotal, abandonedTotal] = numbers(
-      await this.run('stats', eventId, []),
-    );
+    const [waiting, active, admittedTotal, exitedTotal, expiredTotal, abandonedTotal] = numbers(await this.run('stats', eventId, []));
     return { waiting, active, admittedTotal, exitedTotal, expiredTotal, abandonedTotal };
   }
 
@@ -156,9 +154,7 @@ export class RedisQueueStore implements QueueStore {
 
   async hit(key: string, limit: number, windowMs: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
     if (!(windowMs >= 1)) throw new RangeError(`windowMs must be at least 1, got ${windowMs}`);
-    const [allowed, retryAfterMs] = numbers(
-      await runScript(this.redis, 'hit', [this.keys.rateLimitKey(key)], [limit, windowMs]),
-    );
+    const [allowed, retryAfterMs] = numbers(await runScript(this.redis, 'hit', [this.keys.rateLimitKey(key)], [limit, windowMs]));
     return { allowed: allowed === 1, retryAfterMs };
   }
 

@@ -46,11 +46,7 @@ export function decodeReply(op: 'enter', reply: unknown, asker: Asker): EnterRes
 export function decodeReply(op: 'poll', reply: unknown, asker: Asker): PollResult;
 export function decodeReply(op: 'exit', reply: unknown, asker: Asker): ExitResult;
 export function decodeReply(op: 'verify', reply: unknown, asker: Asker): VerifyResult;
-export function decodeReply(
-  op: 'enter' | 'poll' | 'exit' | 'verify',
-  reply: unknown,
-  asker: Asker,
-): EnterResult | PollResult | ExitResult | VerifyResult {
+export function decodeReply(op: 'enter' | 'poll' | 'exit' | 'verify', reply: unknown, asker: Asker): EnterResult | PollResult | ExitResult | VerifyResult {
   if (!Array.isArray(reply) || typeof reply[0] !== 'number') throw unexpected(op, reply);
   const r = reply as Reply;
   switch (r[0]) {

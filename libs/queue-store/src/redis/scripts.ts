@@ -108,12 +108,7 @@ function script(name: ScriptName): LoadedScript {
 export type ScriptArg = string | number;
 
 /** Runs one of the store's scripts; `keys` must be in the order of `SCRIPT_KEYS[name]`. */
-export function runScript(
-  redis: Redis | Cluster,
-  name: ScriptName,
-  keys: readonly string[],
-  args: readonly ScriptArg[],
-): Promise<unknown> {
+export function runScript(redis: Redis | Cluster, name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
   return evalScript(redis, script(name), keys, args);
 }
 

@@ -78,7 +78,7 @@ describe('FoyerClient requests', () => {
   it('sends an idToken instead of an id', async () => {
     const { fetch, calls } = scriptedFetch([ADMITTED]);
     await new FoyerClient({ foyerUrl: FOYER, fetch }).enter({ eventId: 'concert', idToken: 'id.token.jwt' });
-    expect(calls[0]!.body).toEqual({ eventId: 'concert', idToken: 'id.token.jwt' });
+    expect(calls[0].body).toEqual({ eventId: 'concert', idToken: 'id.token.jwt' });
   });
 
   it('turns an API error into a FoyerError with statusCode, code and retryAfterMs', async () => {
@@ -168,14 +168,11 @@ describe('FoyerClient.waitUntilAdmitted', () => {
     const client = new FoyerClient({ foyerUrl: FOYER, fetch, sleep, random: () => 0 });
     await expect(client.waitUntilAdmitted({ eventId: 'concert' })).resolves.toMatchObject({ status: 'ENTER' });
     expect(waits).toEqual([1000, 3000]);
-    expect(calls[2]!.headers.authorization).toBe('Bearer ticket-1');
+    expect(calls[2].headers.authorization).toBe('Bearer ticket-1');
   });
 
   it('retries a rate-limited enter after retry-after', async () => {
-    const { fetch, calls } = scriptedFetch([
-      () => json({ statusCode: 429, code: 'RATE_LIMITED', message: 'later' }, 429, { 'retry-after': '7' }),
-      ADMITTED,
-    ]);
+    const { fetch, calls } = scriptedFetch([() => json({ statusCode: 429, code: 'RATE_LIMITED', message: 'later' }, 429, { 'retry-after': '7' }), ADMITTED]);
     const { sleep, waits } = recordingSleep();
     const client = new FoyerClient({ foyerUrl: FOYER, fetch, sleep, random: () => 0.5 });
     await expect(client.waitUntilAdmitted({ eventId: 'concert', id: 'user-1' })).resolves.toMatchObject({ status: 'ENTER' });
@@ -216,10 +213,7 @@ describe('FoyerClient.waitUntilAdmitted', () => {
   });
 
   it('rejects on an error that asking again cannot fix', async () => {
-    const { fetch, calls } = scriptedFetch([
-      waiting(1, 1000),
-      () => json({ statusCode: 401, code: 'INVALID_TICKET', message: 'not yours' }, 401),
-    ]);
+    const { fetch, calls } = scriptedFetch([waiting(1, 1000), () => json({ statusCode: 401, code: 'INVALID_TICKET', message: 'not yours' }, 401)]);
     const { sleep } = recordingSleep();
     const error = await new FoyerClient({ foyerUrl: FOYER, fetch, sleep }).waitUntilAdmitted({ eventId: 'concert' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FoyerError);
@@ -293,6 +287,7 @@ describe('FoyerClient.waitUntilAdmitted', () => {
     const fetch: FetchLike = (_url, init) =>
       new Promise((_resolve, reject) => {
         seen.push(init.signal!);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a fake fetch rejects as the real one does
         init.signal!.addEventListener('abort', () => reject(init.signal!.reason));
       });
     const controller = new AbortController();
@@ -301,7 +296,7 @@ describe('FoyerClient.waitUntilAdmitted', () => {
     await Promise.resolve();
     controller.abort(new Error('visitor left'));
     expect(await done).toEqual(new Error('visitor left'));
-    expect(seen[0]!.aborted).toBe(true);
+    expect(seen[0].aborted).toBe(true);
     const again = await client.status('t', { signal: controller.signal }).catch((error: unknown) => error);
     expect(again).toEqual(new Error('visitor left'));
     expect(seen).toHaveLength(1);

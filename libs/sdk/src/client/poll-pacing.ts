@@ -26,13 +26,7 @@ export function pollDelayMs(pollAfterMs: number, pacing: PacingOptions, random: 
  * the last `pollAfterMs`: that is below `waitTimeoutSec`, so an outage does not by itself cost the
  * place.
  */
-export function retryDelayMs(
-  error: FoyerError,
-  failures: number,
-  lastPollAfterMs: number | null,
-  pacing: PacingOptions,
-  random: () => number,
-): number {
+export function retryDelayMs(error: FoyerError, failures: number, lastPollAfterMs: number | null, pacing: PacingOptions, random: () => number): number {
   if (error.retryAfterMs !== null) return Math.round(error.retryAfterMs * (1 + pacing.jitter * random()));
   const cap = lastPollAfterMs === null ? pacing.backoffMaxMs : Math.min(pacing.backoffMaxMs, Math.max(2 * lastPollAfterMs, pacing.backoffBaseMs));
   const ceiling = Math.min(pacing.backoffBaseMs * 2 ** Math.min(failures - 1, 30), cap);

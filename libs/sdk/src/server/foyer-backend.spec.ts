@@ -160,11 +160,23 @@ describe('FoyerBackend', () => {
     it('rejects with a FoyerError when Foyer does not answer, or answers nonsense', async () => {
       const token = await signToken(keyA);
       foyer.reachable = false;
-      expect(await backend().verifyOnline(token).catch((error: unknown) => error)).toMatchObject({ statusCode: 0, code: 'NETWORK_ERROR' });
-      expect(await backend().exit(token).catch((error: unknown) => error)).toBeInstanceOf(FoyerError);
+      expect(
+        await backend()
+          .verifyOnline(token)
+          .catch((error: unknown) => error),
+      ).toMatchObject({ statusCode: 0, code: 'NETWORK_ERROR' });
+      expect(
+        await backend()
+          .exit(token)
+          .catch((error: unknown) => error),
+      ).toBeInstanceOf(FoyerError);
       foyer.reachable = true;
       foyer.verifyAnswer = () => ({ valid: 'yes' });
-      expect(await backend().verifyOnline(token).catch((error: unknown) => error)).toMatchObject({ code: 'INVALID_RESPONSE' });
+      expect(
+        await backend()
+          .verifyOnline(token)
+          .catch((error: unknown) => error),
+      ).toMatchObject({ code: 'INVALID_RESPONSE' });
     });
   });
 });

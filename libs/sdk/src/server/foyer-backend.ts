@@ -41,14 +41,11 @@ export interface Admission {
  * newer than that fetch; `verifyOnline` tells which. `KEYS_UNAVAILABLE`: the JWKS could not be
  * fetched, and never was.
  */
-export type TokenCheck =
-  | { valid: true; admission: Admission }
-  | { valid: false; reason: 'INVALID' | 'EXPIRED' | 'UNKNOWN_KEY' | 'KEYS_UNAVAILABLE' };
+export type TokenCheck = { valid: true; admission: Admission } | { valid: false; reason: 'INVALID' | 'EXPIRED' | 'UNKNOWN_KEY' | 'KEYS_UNAVAILABLE' };
 
 /** `POST /v1/active/verify`'s answer, times parsed. */
 export type OnlineCheck =
-  | { valid: true; eventId: string; id: string; expiresAt: Date }
-  | { valid: false; reason: 'INVALID' | 'EXPIRED' | 'EXITED' | 'EVENT_NOT_FOUND' };
+  { valid: true; eventId: string; id: string; expiresAt: Date } | { valid: false; reason: 'INVALID' | 'EXPIRED' | 'EXITED' | 'EVENT_NOT_FOUND' };
 
 /** `POST /v1/active/exit`'s answer. */
 export interface ExitAnswer {

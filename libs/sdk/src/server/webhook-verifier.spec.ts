@@ -64,9 +64,7 @@ describe('verifyWebhook', () => {
   it('accepts any one matching signature among several (secret rotation)', () => {
     const headers = signed(BODY);
     const stale = signed(BODY, { secret: `whsec_${randomBytes(32).toString('base64')}` })['webhook-signature'];
-    expect(verifyWebhook(BODY, { ...headers, 'webhook-signature': `${stale} ${headers['webhook-signature']}` }, SECRET, { now })).toEqual(
-      JSON.parse(BODY),
-    );
+    expect(verifyWebhook(BODY, { ...headers, 'webhook-signature': `${stale} ${headers['webhook-signature']}` }, SECRET, { now })).toEqual(JSON.parse(BODY));
   });
 
   it('refuses a timestamp outside the tolerance, either way, and a malformed one', () => {

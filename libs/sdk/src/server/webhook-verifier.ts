@@ -42,12 +42,7 @@ const SIGNATURE_VERSION = 'v1,';
  * and serialized again does not keep its signature. Deliveries are at least once: deduplicate on
  * `webhook-id`.
  */
-export function verifyWebhook<T = unknown>(
-  rawBody: string | Uint8Array,
-  headers: WebhookHeaders,
-  secret: string,
-  options: VerifyWebhookOptions = {},
-): T {
+export function verifyWebhook<T = unknown>(rawBody: string | Uint8Array, headers: WebhookHeaders, secret: string, options: VerifyWebhookOptions = {}): T {
   const key = secretKey(secret);
   // `express.json()` ran first, or no body parser at all: plain JavaScript gets here, and a clear
   // word beats "cannot read properties of undefined".

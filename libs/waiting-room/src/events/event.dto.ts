@@ -98,10 +98,7 @@ class RequiredEventFieldsDto {
 }
 
 /** eventId, name and limitCnt are required; every other setting has its default. */
-export class CreateEventDto extends IntersectionType(
-  RequiredEventFieldsDto,
-  OmitType(UpdateEventDto, ['name', 'limitCnt'] as const),
-) {}
+export class CreateEventDto extends IntersectionType(RequiredEventFieldsDto, OmitType(UpdateEventDto, ['name', 'limitCnt'] as const)) {}
 
 export class EventDto {
   @ApiProperty() eventId!: string;
@@ -126,7 +123,7 @@ export class EventStatsDto {
   @ApiProperty({ type: 'integer' }) admittedTotal!: number;
   @ApiProperty({ type: 'integer' }) exitedTotal!: number;
   @ApiProperty({ type: 'integer' }) expiredTotal!: number;
-  @ApiProperty({ type: 'integer', description: "waiters whose heartbeat timed out" }) abandonedTotal!: number;
+  @ApiProperty({ type: 'integer', description: 'waiters whose heartbeat timed out' }) abandonedTotal!: number;
 }
 
 export class EventWithStatsDto extends EventDto {

@@ -24,7 +24,9 @@ describe('OpsController readiness, through the readiness checks', () => {
     ['the queue store', { queueStore: fails('Redis down'), database: answers() }, 'Redis down'],
     ['the database', { queueStore: answers(), database: fails('PostgreSQL down') }, 'PostgreSQL down'],
   ])('names %s when it does not answer, with its error as the cause', async (what, checks, cause) => {
-    const err = await controller(checks).ready().catch((error: unknown) => error);
+    const err = await controller(checks)
+      .ready()
+      .catch((error: unknown) => error);
     expect(err).toBeInstanceOf(StoreUnavailableError);
     expect(err).toMatchObject({ code: 'STORE_UNAVAILABLE', message: `${what} is not answering; try again shortly` });
     expect((err as Error).cause).toMatchObject({ message: cause });
@@ -33,7 +35,9 @@ describe('OpsController readiness, through the readiness checks', () => {
   it('gives up on a check that does not answer within two seconds', async () => {
     jest.useFakeTimers();
     try {
-      const ready = controller({ queueStore: answers(), database: neverAnswers() }).ready().catch((error: unknown) => error);
+      const ready = controller({ queueStore: answers(), database: neverAnswers() })
+        .ready()
+        .catch((error: unknown) => error);
       await jest.advanceTimersByTimeAsync(2_000);
       expect(await ready).toMatchObject({ code: 'STORE_UNAVAILABLE', cause: { message: 'no answer within 2000 ms' } });
     } finally {

@@ -1,13 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  BLOCK_REASONS,
-  EVENT_STATUSES,
-  EXPIRED_REASONS,
-  QUEUE_STATE_FIELDS,
-  QUEUE_STATUSES,
-  type ExpectedInfo,
-  type QueueStateField,
-} from '@foyer/domain';
+import { BLOCK_REASONS, EVENT_STATUSES, EXPIRED_REASONS, QUEUE_STATE_FIELDS, QUEUE_STATUSES, type ExpectedInfo, type QueueStateField } from '@foyer/domain';
 
 export class ExpectedInfoDto {
   @ApiProperty({ type: 'integer', description: '1-based; rank 1 is admitted next', example: 42 })
@@ -46,14 +38,14 @@ export class QueueStateDto {
   @ApiPropertyOptional({ description: 'ENTER only: end of the session', format: 'date-time' })
   expiresAt?: string;
 
-  @ApiPropertyOptional({ description: "ENTER only, when the event has one: successUrl with wr_token=<successToken>" })
+  @ApiPropertyOptional({ description: 'ENTER only, when the event has one: successUrl with wr_token=<successToken>' })
   successUrl?: string;
 
   @ApiPropertyOptional({
     enum: [...BLOCK_REASONS, ...EXPIRED_REASONS],
     description:
       'BLOCK: REENTRY_BLOCKED. EXPIRED: WAIT_TIMEOUT, SESSION_ENDED, EXITED, EVENT_CLOSED, PLACE_LOST. ' +
-      "A ticket whose session ended (exit or expiry) answers BLOCK while the event blocks re-entry, as a new enter would.",
+      'A ticket whose session ended (exit or expiry) answers BLOCK while the event blocks re-entry, as a new enter would.',
   })
   reason?: string;
 

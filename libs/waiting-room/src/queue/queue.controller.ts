@@ -47,11 +47,7 @@ export class QueueController {
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'EVENT_NOT_FOUND' })
   @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'EVENT_NOT_OPEN, ALREADY_QUEUED' })
   @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'RATE_LIMITED, POLL_TOO_FREQUENT (with retry-after)' })
-  async enter(
-    @Body() body: EnterDto,
-    @Headers('authorization') authorization: string | undefined,
-    @Req() request: FastifyRequest,
-  ): Promise<QueueState> {
+  async enter(@Body() body: EnterDto, @Headers('authorization') authorization: string | undefined, @Req() request: FastifyRequest): Promise<QueueState> {
     const ticket = authorization === undefined ? null : (bearer(authorization) ?? '');
     if (ticket === null && this.rateLimiter.enabled) await this.rateLimiter.check(request.ip);
     return this.enterQueue.execute({ eventId: body.eventId, id: body.id, idToken: body.idToken, ticket });

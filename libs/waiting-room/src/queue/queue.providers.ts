@@ -6,14 +6,6 @@ import { useCaseProvider } from '../use-case.provider.js';
 
 /** The visitor's use cases, for `QueueController`. */
 export const queueUseCaseProviders = [
-  useCaseProvider(EnterQueue, [
-    QUEUE_OPERATIONS,
-    EVENT_LOOKUP,
-    QueueConfigSync,
-    TicketCodec,
-    IdTokenVerifier,
-    SuccessTokens,
-    FoyerMetrics,
-  ]),
+  useCaseProvider(EnterQueue, [QUEUE_OPERATIONS, EVENT_LOOKUP, QueueConfigSync, TicketCodec, IdTokenVerifier, SuccessTokens, FoyerMetrics]),
   useCaseProvider(PollPlace, [QUEUE_OPERATIONS, EVENT_LOOKUP, QueueConfigSync, TicketCodec, SuccessTokens, FoyerMetrics]),
 ];

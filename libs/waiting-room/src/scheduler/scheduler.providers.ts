@@ -10,8 +10,7 @@ export const schedulerUseCaseProviders = [
   useCaseProvider(SchedulerTick, [QUEUE_OPERATIONS, EVENT_REPOSITORY, QueueConfigSync, FoyerMetrics]),
   {
     provide: JournalRetention,
-    useFactory: (journal: JournalRepository, clock: Clock, config: FoyerConfig) =>
-      new JournalRetention(journal, clock, config.journalRetentionDays),
+    useFactory: (journal: JournalRepository, clock: Clock, config: FoyerConfig) => new JournalRetention(journal, clock, config.journalRetentionDays),
     inject: [JOURNAL_REPOSITORY, CLOCK, CONFIG],
   },
 ];

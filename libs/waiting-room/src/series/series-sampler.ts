@@ -1,14 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import {
-  expectedInfo,
-  planningRate,
-  type Clock,
-  type EventRecord,
-  type EventRepository,
-  type EventSeries,
-  type QueueOperations,
-} from '@foyer/domain';
+import { expectedInfo, planningRate, type Clock, type EventRecord, type EventRepository, type EventSeries, type QueueOperations } from '@foyer/domain';
 import { CLOCK, EVENT_REPOSITORY, EVENT_SERIES, QUEUE_OPERATIONS, schedulePeriodic } from '@foyer/platform';
 import { SeriesSettings } from './series-settings.js';
 

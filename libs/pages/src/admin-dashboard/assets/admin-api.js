@@ -48,7 +48,7 @@ async function call(method, path, body, key = session.key()) {
     throw new NetworkError('Foyer could not be reached');
   }
   if (response.status === 204) return null;
-  let parsed = null;
+  let parsed;
   try {
     parsed = await response.json();
   } catch {

@@ -12,8 +12,11 @@ onmessage = (event) => {
   clearTimeout(timer);
   timer = null;
   if (!wanted.id) return;
-  timer = setTimeout(() => {
-    timer = null;
-    postMessage(wanted.id);
-  }, Math.max(0, Number(wanted.delayMs) || 0));
+  timer = setTimeout(
+    () => {
+      timer = null;
+      postMessage(wanted.id);
+    },
+    Math.max(0, Number(wanted.delayMs) || 0),
+  );
 };

@@ -50,7 +50,7 @@ export function createPollTimer(timerUrl) {
     let started;
     try {
       started = new Worker(timerUrl);
-    } catch (err) {
+    } catch {
       return false; // refused (a policy, an old browser)
     }
     started.onmessage = (event) => wake(event.data);

@@ -7,7 +7,7 @@ export function savedPlace(key) {
       try {
         const saved = JSON.parse(localStorage.getItem(key) || 'null');
         return saved && typeof saved === 'object' ? saved : null;
-      } catch (err) {
+      } catch {
         return null;
       }
     },
@@ -21,7 +21,7 @@ export function savedPlace(key) {
       }
       try {
         localStorage.setItem(key, JSON.stringify({ ticket, id, arrivalRank, state: kept, updatedAt }));
-      } catch (err) {
+      } catch {
         // Storage refused (a private window): the place lasts as long as this tab.
       }
     },
@@ -29,7 +29,7 @@ export function savedPlace(key) {
     clear() {
       try {
         localStorage.removeItem(key);
-      } catch (err) {
+      } catch {
         // nothing kept
       }
     },

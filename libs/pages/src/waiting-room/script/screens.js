@@ -60,8 +60,7 @@ export function createScreens({ place, isLeader, notifyTag }) {
     const ahead = rank - 1;
     const arrivalRank = place.arrivalRank;
     $('wr-rank').textContent = numbers.format(rank);
-    $('wr-ahead').textContent =
-      ahead === 0 ? text.aheadNone : ahead === 1 ? text.aheadOne : fill(text.aheadMany, { n: numbers.format(ahead) });
+    $('wr-ahead').textContent = ahead === 0 ? text.aheadNone : ahead === 1 ? text.aheadOne : fill(text.aheadMany, { n: numbers.format(ahead) });
     // Rank 1 is the front: the bar is full there, whatever the rank at arrival was.
     setProgress(arrivalRank > 1 ? (arrivalRank - rank) / (arrivalRank - 1) : rank === 1 ? 1 : 0);
     $('wr-eta').textContent = waitText(state.expectedInfo.waitSeconds);
@@ -128,7 +127,7 @@ export function createScreens({ place, isLeader, notifyTag }) {
     try {
       const from = new URL(document.referrer);
       return /^https?:$/.test(from.protocol) && from.origin !== location.origin ? from : null;
-    } catch (err) {
+    } catch {
       return null;
     }
   }
@@ -159,7 +158,11 @@ export function createScreens({ place, isLeader, notifyTag }) {
       }
     };
     // The clipboard API needs https (or localhost); elsewhere the code is selected for the visitor.
-    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(token).then(() => done(true), () => done(false));
+    if (navigator.clipboard && navigator.clipboard.writeText)
+      navigator.clipboard.writeText(token).then(
+        () => done(true),
+        () => done(false),
+      );
     else done(false);
   }
 
@@ -179,7 +182,7 @@ export function createScreens({ place, isLeader, notifyTag }) {
         window.focus();
         note.close();
       };
-    } catch (err) {
+    } catch {
       // Some mobile browsers only notify through a service worker: the title still says it.
     }
   }
@@ -274,7 +277,7 @@ export function createScreens({ place, isLeader, notifyTag }) {
     try {
       const asked = Notification.requestPermission(done);
       if (asked && asked.then) asked.then(done, done);
-    } catch (err) {
+    } catch {
       done();
     }
   });

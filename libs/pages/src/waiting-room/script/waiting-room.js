@@ -54,7 +54,7 @@ const fragment = /(?:^#|&)idToken=([^&]+)/.exec(location.hash);
 if (fragment) {
   try {
     idToken = decodeURIComponent(fragment[1]);
-  } catch (err) {
+  } catch {
     // A mangled link: sent as it is, so Foyer refuses it and the page says why, rather than hang.
     idToken = fragment[1];
   }

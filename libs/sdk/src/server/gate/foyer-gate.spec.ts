@@ -156,7 +156,10 @@ describe('FoyerGate', () => {
       const newer = await signToken(rotated, { iatSec: NOW_SEC, jti: 'ep.2' });
       // The cooldown (30 s by default) holds back a refetch: Foyer vouches instead.
       const decision = await guard.check(get('/c', { cookie: `foyer_concert=${newer}` }));
-      expect(decision).toMatchObject({ action: 'pass', admission: { eventId: 'concert', id: 'user-1', sessionId: 'ep.2', issuedAt: new Date(NOW_SEC * 1000) } });
+      expect(decision).toMatchObject({
+        action: 'pass',
+        admission: { eventId: 'concert', id: 'user-1', sessionId: 'ep.2', issuedAt: new Date(NOW_SEC * 1000) },
+      });
       foyer.verifyAnswer = () => ({ valid: false, reason: 'INVALID' });
       expect(answered(await guard.check(get('/c', { ...API, cookie: `foyer_concert=${newer}` })))).toMatchObject({ statusCode: 403, outcome: 'INVALID' });
       foyer.reachable = false;
