@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { FoyerConfig } from '@foyer/config';
+import type { Clock } from '@foyer/domain';
 import type { Database } from '@foyer/persistence';
-import { AdminGuard, CONFIG, DATABASE } from '@foyer/platform';
+import { AdminGuard, CLOCK, CONFIG, DATABASE } from '@foyer/platform';
 import { CallbackRoutesController, IngestController } from './api/callback-routes.controller.js';
 import { CallbackRoutesService } from './api/callback-routes.service.js';
 import { CallbacksController } from './api/callbacks.controller.js';
@@ -59,9 +60,9 @@ export class CallbacksApiModule {}
   providers: [
     {
       provide: WebhookSender,
-      useFactory: (config: FoyerConfig, policy: CallbackUrlPolicy) =>
-        new WebhookSender(policy, new WebhookSigner(config.callbacks.signingSecret), config.callbacks.timeoutMs),
-      inject: [CONFIG, CallbackUrlPolicy],
+      useFactory: (config: FoyerConfig, policy: CallbackUrlPolicy, clock: Clock) =>
+        new WebhookSender(policy, new WebhookSigner(config.callbacks.signingSecret), config.callbacks.timeoutMs, clock),
+      inject: [CONFIG, CallbackUrlPolicy, CLOCK],
     },
     CallbackDispatcher,
     repository(LifecycleCursorRepository),

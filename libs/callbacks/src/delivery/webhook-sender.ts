@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
+import { systemClock, type Clock } from '@foyer/domain';
 import { CallbackUrlPolicy } from '../security/callback-url-policy.js';
 import { headerSafe } from './header-value.js';
 import { parseRetryAfterMs } from './retry-policy.js';
@@ -51,10 +52,11 @@ export class WebhookSender {
     private readonly policy: CallbackUrlPolicy,
     private readonly signer: WebhookSigner,
     private readonly timeoutMs: number,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async send(delivery: Delivery): Promise<DeliveryResult> {
-    const startedAt = new Date();
+    const startedAt = new Date(this.clock.now());
     const started = performance.now();
     const finish = (partial: Omit<DeliveryResult, 'startedAt' | 'durationMs'>): DeliveryResult => ({
       ...partial,
@@ -87,7 +89,7 @@ export class WebhookSender {
         succeeded: false,
         statusCode,
         error: `HTTP ${statusCode}${redirect}${snippet ? `: ${snippet}` : ''}`,
-        retryAfterMs: parseRetryAfterMs(retryAfter, Date.now()),
+        retryAfterMs: parseRetryAfterMs(retryAfter, this.clock.now()),
         kind: 'http_error',
       });
     } catch (err) {
@@ -107,7 +109,7 @@ export class WebhookSender {
   }
 
   private post(url: URL, delivery: Delivery): Promise<{ statusCode: number; retryAfter?: string; snippet: string }> {
-    const timestamp = Math.floor(Date.now() / 1000);
+    const timestamp = Math.floor(this.clock.now() / 1000);
     const body = Buffer.from(delivery.body, 'utf8');
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { FoyerConfig } from '@foyer/config';
 import { CONFIG } from '@foyer/platform';
@@ -111,7 +112,8 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
 
   /** One attempt and its record; returns the group's next delivery when it was chained. */
   private async deliver(claim: ClaimedDelivery, chain: boolean): Promise<ClaimedDelivery | null> {
-    const leaseEnds = Date.now() + this.leaseMs;
+    // Elapsed time on the monotonic timer: how long this process may still act on the lease.
+    const leaseEnds = performance.now() + this.leaseMs;
     const result = await this.sender.send(claim);
     const dead = !result.succeeded && claim.attempt >= this.config.callbacks.maxAttempts;
     const outcome: AttemptOutcome = {
@@ -139,7 +141,7 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
         return next;
       } catch (err) {
         this.warnOnce(`recording an attempt failed: ${String(err)}`);
-        if (Date.now() + pause >= leaseEnds) return null;
+        if (performance.now() + pause >= leaseEnds) return null;
         await new Promise((resolve) => setTimeout(resolve, pause));
       }
     }

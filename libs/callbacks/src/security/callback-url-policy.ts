@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import { FoyerError, validationFailed } from '@foyer/domain';
@@ -101,7 +102,8 @@ export class CallbackUrlPolicy {
     const host = unbracket(hostname);
     if (isIP(host) !== 0) return forbiddenAddressReason(host);
     const cached = this.cache.get(host);
-    if (cached && cached.until > Date.now()) return cached.reason;
+    // Cache ages are elapsed time, so they are measured on the monotonic timer.
+    if (cached && cached.until > performance.now()) return cached.reason;
     let reason: string | null;
     try {
       const addresses = await this.resolveAll(host);
@@ -113,7 +115,7 @@ export class CallbackUrlPolicy {
       return null;
     }
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
-    this.cache.set(host, { reason, until: Date.now() + CACHE_TTL_MS });
+    this.cache.set(host, { reason, until: performance.now() + CACHE_TTL_MS });
     return reason;
   }
 }
