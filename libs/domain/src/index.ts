@@ -10,3 +10,4 @@ export * from './ports/health.js';
 export * from './ports/journal.js';
 export * from './ports/queue-store.js';
 export * from './user-id.js';
+export * from './promotion.js';

@@ -1,12 +1,9 @@
-import type { EventRecord, EventRepository, QueueOperations } from '@foyer/domain';
+import { PROMOTION_BATCH, type EventRecord, type EventRepository, type QueueOperations } from '@foyer/domain';
 import type { QueueMetrics } from '../ports/queue-metrics.js';
 import type { QueueSettingsSync } from '../ports/queue-settings-sync.js';
 
-/**
- * Every script call does at most this much, so none holds Redis for long: a 100-pop promotion
- * takes about 1.5 ms (a 1,000-pop one 11–14 ms, which showed in the polls' p99).
- */
-export const TICK_BATCH = 100;
+/** Every script call of a tick does at most one promotion batch, so none holds Redis for long. */
+export const TICK_BATCH = PROMOTION_BATCH;
 /**
  * Batches one event may use per tick and phase: up to 25,000 admissions per tick, which paces a
  * mass promotion at about 25,000 a second (DESIGN.md asks for 20,000) with the default tick. Run
