@@ -1,4 +1,4 @@
-import { EVENT_DEFAULTS, FakeClock, pollRefusalMs, type EventLookup, type EventRecord, type EventSettings, type Place, type QueueConfig } from '@foyer/domain';
+import { EVENT_DEFAULTS, FakeClock, toQueueConfig, type EventLookup, type EventRecord, type EventSettings, type Place } from '@foyer/domain';
 import { MemoryQueueStore } from '@foyer/queue-store';
 import { generateEs256PrivateKeyPem, IdTokenVerifier, SuccessTokens, TicketCodec } from '@foyer/tokens';
 import type { Counter, QueueMetrics } from './ports/queue-metrics.js';
@@ -58,7 +58,7 @@ export class SpecEvents implements EventLookup, QueueSettingsSync {
       updatedAt: new Date(Math.max(now.getTime(), (before?.updatedAt.getTime() ?? 0) + 1)),
     };
     this.rows.set(event.eventId, event);
-    await this.store.configure(queueConfigOf(event));
+    await this.store.configure(toQueueConfig(event));
     return event;
   }
 
@@ -74,28 +74,15 @@ export class SpecEvents implements EventLookup, QueueSettingsSync {
     this.restores++;
     const event = this.rows.get(eventId);
     if (!event) return false;
-    await this.store.configure(queueConfigOf(event));
+    await this.store.configure(toQueueConfig(event));
     return true;
   }
 
   async refresh(event: EventRecord): Promise<boolean> {
     if ((await this.store.configVersion(event.eventId)) === event.updatedAt.getTime()) return false;
-    await this.store.configure(queueConfigOf(event));
+    await this.store.configure(toQueueConfig(event));
     return true;
   }
-}
-
-function queueConfigOf(event: EventRecord): QueueConfig {
-  return {
-    eventId: event.eventId,
-    status: event.status,
-    limitCnt: event.limitCnt,
-    sessionTtlMs: event.sessionTtlSec * 1000,
-    waitTimeoutMs: event.waitTimeoutSec * 1000,
-    pollRefusalMs: pollRefusalMs(event),
-    blockReentry: event.blockReentry,
-    version: event.updatedAt.getTime(),
-  };
 }
 
 export async function specWorld() {

@@ -11,3 +11,4 @@ export * from './ports/journal.js';
 export * from './ports/queue-store.js';
 export * from './user-id.js';
 export * from './promotion.js';
+export * from './queue-config.js';

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EventRecord, EventRepository, QueueOperations, QueueOutbox } from '@foyer/domain';
+import { toQueueConfig, type EventRecord, type EventRepository, type QueueOperations, type QueueOutbox } from '@foyer/domain';
 import { EVENT_REPOSITORY, QUEUE_OPERATIONS, QUEUE_OUTBOX } from '@foyer/platform';
 import { EventCatalog } from './event-catalog.js';
-import { toQueueConfig } from './queue-config.js';
 
 /**
  * PostgreSQL is the source of truth for an event's settings; the queue store keeps a cache of them.

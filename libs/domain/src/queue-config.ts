@@ -1,4 +1,6 @@
-import { pollRefusalMs, type EventRecord, type QueueConfig } from '@foyer/domain';
+import type { EventRecord } from './event.js';
+import { pollRefusalMs } from './poll-pacing.js';
+import type { QueueConfig } from './ports/queue-store.js';
 
 /** The part of an event's settings the queue store caches, in its units. */
 export function toQueueConfig(event: EventRecord): QueueConfig {
