@@ -134,7 +134,7 @@ export function renderReport(r: BenchResults): string {
   );
   lines.push('');
 
-  lines.push('### Targets (DESIGN.md)');
+  lines.push('### Targets');
   lines.push('');
   lines.push('| figure | measured | target | met |');
   lines.push('|---|---|---|---|');
