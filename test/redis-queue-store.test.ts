@@ -15,25 +15,11 @@ import { QueueKeys } from '../libs/queue-store/src/redis/queue-keys.js';
 import { decodeHeartbeat, decodeReply } from '../libs/queue-store/src/redis/script-replies.js';
 import { SCRIPT_KEYS, runScript } from '../libs/queue-store/src/redis/scripts.js';
 import { describeQueueStoreContract, type StoreHarness } from './queue-store.contract.js';
-import { eventually } from './support/services.js';
-
-const REDIS_URL = 'redis://127.0.0.1:6379/0';
+import { deleteKeys, eventually, freePort, REDIS_URL, sleep } from './support/services.js';
 
 function uniquePrefix(): string {
   return `test:${randomBytes(6).toString('hex')}:`;
 }
-
-/** Removes every key under a test's own prefix (SCAN is fine in a test's cleanup, never on a hot path). */
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describeQueueStoreContract('RedisQueueStore', async (): Promise<StoreHarness> => {
   const prefix = uniquePrefix();
@@ -218,12 +204,7 @@ class RedisRelay {
   constructor(readonly port: number) {}
 
   static async onFreePort(): Promise<RedisRelay> {
-    const probe = createServer().listen(0, '127.0.0.1');
-    await once(probe, 'listening');
-    const { port } = probe.address() as { port: number };
-    probe.close();
-    await once(probe, 'close');
-    return new RedisRelay(port);
+    return new RedisRelay(await freePort());
   }
 
   get url(): string {

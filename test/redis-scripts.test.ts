@@ -9,7 +9,6 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis, type Cluster, type Command } from 'ioredis';
@@ -27,6 +26,7 @@ import {
   readIncludeFile,
   scriptFileName,
 } from '../libs/queue-store/src/redis/scripts.js';
+import { deleteKeys, freePort } from './support/services.js';
 
 // ioredis's own slot function (a dependency of ioredis), the one a Cluster client routes by.
 const keySlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string) => number;
@@ -46,15 +46,6 @@ function header(lua: string): string {
   const match = /^(?:#!lua[^\n]*\n)?--\[\[([\s\S]*?)\]\]/.exec(lua);
   if (!match) throw new Error('no header comment');
   return match[1];
-}
-
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
 }
 
 describe('Lua script files', () => {
@@ -243,11 +234,7 @@ describeWithCluster('on a real Redis Cluster (one node)', () => {
   let cluster: Redis | Cluster;
 
   beforeAll(async () => {
-    const probe = createServer().listen(0, '127.0.0.1');
-    await once(probe, 'listening');
-    port = (probe.address() as { port: number }).port;
-    probe.close();
-    await once(probe, 'close');
+    port = await freePort();
 
     dir = mkdtempSync(join(tmpdir(), 'foyer-cluster-'));
     server = spawn(

@@ -103,4 +103,4 @@ export async function eventually<T>(check: () => Promise<T | undefined | false> 
   }
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
