@@ -83,9 +83,12 @@ describe('logs and request ids', () => {
         const answer = await http.post('/v1/queue/enter', { eventId, id: `visitor-${i}` }, { headers: { 'x-request-id': `outage-${i}` } });
         expect({ status: answer.status, code: answer.body.code }).toEqual({ status: 503, code: 'STORE_UNAVAILABLE' });
       }
+      // Readiness names "the queue store", which is the same Redis.
+      expect((await http.get('/health/ready')).status).toBe(503);
       await proxy.restore();
       await eventually(async () => (await http.get('/health/ready')).status === 200, 30_000, 'Redis to answer again');
 
+      expect(lines.filter((line) => line.dependency !== undefined && line.dependency !== 'Redis')).toEqual([]);
       const redisLines = lines.filter((line) => line.dependency === 'Redis');
       expect(redisLines).toEqual([
         expect.objectContaining({ level: 'warn', context: 'Dependencies', msg: expect.stringMatching(/^Redis is unavailable/) }),

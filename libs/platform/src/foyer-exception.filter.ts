@@ -109,14 +109,21 @@ function make(code: ErrorCode, message: string): ErrorBody {
   return { statusCode: ERROR_STATUS[code], code, message };
 }
 
-/** `StoreUnavailableError`'s message names the dependency: "Redis is not answering; …". */
+/**
+ * The dependency that did not answer, as `StoreUnavailableError`'s message names it ("Redis is not
+ * answering; …"): the innermost one, so readiness's "the queue store" is the Redis it wraps.
+ */
 function dependencyOf(err: FoyerError): string {
-  return err instanceof StoreUnavailableError ? err.message.replace(/ is not answering[\s\S]*$/, '') : 'a store';
+  let innermost: Error = err;
+  for (let cause = err.cause; cause instanceof StoreUnavailableError; cause = cause.cause) innermost = cause;
+  return innermost.message.replace(/ is not answering[\s\S]*$/, '');
 }
 
-/** What the driver said: the operator's clue, kept out of the answer. */
+/** What the driver said (the innermost cause): the operator's clue, kept out of the answer. */
 function causeMessage(err: Error): string {
-  return err.cause instanceof Error ? err.cause.message : err.message;
+  let deepest = err;
+  for (let depth = 0; deepest.cause instanceof Error && depth < 10; depth++) deepest = deepest.cause;
+  return deepest.message;
 }
 
 function describeFastify(code: ErrorCode, original?: string): string {
