@@ -102,4 +102,30 @@ describe('logs and request ids', () => {
       await proxy.close();
     }
   });
+  it('logs a database outage once when it starts and once when a new connection answers', async () => {
+    const database = new URL(backing.env.DATABASE_URL);
+    const proxy: TcpProxy = await startTcpProxy({ host: database.hostname, port: Number(database.port || 5432) });
+    const proxied = new URL(database);
+    proxied.port = String(proxy.port);
+    const { app, lines, http } = await startLogged(backing, { DATABASE_URL: proxied.toString() });
+    try {
+      const api = admin(http);
+      const eventId = uniqueName('dblogs');
+      expect((await api.createEvent({ eventId, name: 'DB logs', limitCnt: 1 })).status).toBe(201);
+
+      await proxy.cut();
+      for (let i = 0; i < 8; i++) expect((await api.getEvent(eventId)).status).toBe(503);
+      await proxy.restore();
+      await eventually(async () => (await api.getEvent(eventId)).status === 200, 30_000, 'the database to answer again');
+
+      expect(lines.filter((line) => line.dependency !== undefined)).toEqual([
+        expect.objectContaining({ level: 'warn', dependency: 'the database', msg: expect.stringMatching(/^the database is unavailable: /) }),
+        expect.objectContaining({ level: 'info', dependency: 'the database', msg: expect.stringMatching(/^the database answers again .*requests refused\)$/) }),
+      ]);
+      expect(lines.filter((line) => line.stack !== undefined)).toEqual([]);
+    } finally {
+      await app.close();
+      await proxy.close();
+    }
+  });
 });
