@@ -178,6 +178,19 @@ describe('the admin dashboard in Chromium', () => {
     ]);
     expect(await dialog.getByLabel('Session length, seconds').inputValue()).toBe('600');
     expect(await dialog.getByLabel('Poll floor, milliseconds').inputValue()).toBe('1000');
+    // Every problem at once, the eventId's in words: the fields' own and the rule between fields
+    // (which the server checks only once every field passed).
+    await dialog.getByLabel('Event ID').fill('bad id!');
+    await dialog.getByLabel('Name').fill('Concert 2026 presale');
+    await dialog.getByLabel('Capacity (limitCnt)').fill('-1');
+    await dialog.getByLabel('Wait timeout, seconds').fill('2');
+    await dialog.getByRole('button', { name: 'Create event' }).click();
+    await textOf(dialog.locator('#e-limitCnt'), (text) => text.includes('limitCnt must not be less than 0'), 'the limitCnt message');
+    expect(await dialog.locator('#e-eventId').textContent()).toBe('Use only letters, digits, dots (.), underscores (_) and hyphens (-), 1 to 64 of them.');
+    expect(await dialog.locator('#e-minPollIntervalMs').textContent()).toBe('minPollIntervalMs must not exceed a third of waitTimeoutSec (666 ms)');
+    expect(await dialog.locator('#form-alert').textContent()).toMatch(/^Not saved: fix the fields marked below\./);
+    await dialog.getByLabel('Wait timeout, seconds').fill('300');
+
     await dialog.getByLabel('Event ID').fill(concertId);
     await dialog.getByLabel('Name').fill('Concert 2026 presale');
     await dialog.getByLabel('Capacity (limitCnt)').fill('-1');
@@ -244,6 +257,24 @@ describe('the admin dashboard in Chromium', () => {
     expect(await card(concertId).locator('.m-wait .sub').textContent()).toMatch(/^(for number [\d,]+ in line|nobody waiting) at \d\d:\d\d:\d\d$/);
     expect(await card(concertId).locator('.m-waiting svg path.line').count()).toBeGreaterThan(0);
     expect(await card(concertId).locator('.m-waiting svg').getAttribute('aria-label')).toMatch(/^Waiting, since \d\d:\d\d: .*latest 3$/);
+    // A total and its rate are one reading, the newest sample, which the card names by its time
+    // (not the live stats beside it, up to an interval newer).
+    await eventually(
+      async () => {
+        const points = (await seriesOf(concertId)) as { admittedTotal: number; abandonedTotal: number }[];
+        const newest = points.at(-1)!;
+        const admittedSub = (await card(concertId).locator('.m-admitted .sub').textContent()) ?? '';
+        const abandonedSub = (await card(concertId).locator('.m-abandoned .sub').textContent()) ?? '';
+        return (
+          admittedSub === `${newest.admittedTotal} admitted in all at ${/at (\d\d:\d\d:\d\d)$/.exec(admittedSub)?.[1]}` &&
+          /^in all at \d\d:\d\d:\d\d(, .+ \/ min)?$/.test(abandonedSub) &&
+          /at (\d\d:\d\d:\d\d)/.exec(abandonedSub)?.[1] === admittedSub.slice(-8) &&
+          (await metric(concertId, 'abandoned').textContent()) === String(newest.abandonedTotal)
+        );
+      },
+      30_000,
+      'the totals and rates of the newest sample',
+    );
 
     // The busy sale has a line, admissions and a history to chart.
     await textOf(metric(saleId, 'waiting'), (text) => Number(text.replace(/,/g, '')) > 0, 'a line at the sale');

@@ -5,6 +5,7 @@
  */
 import { jest } from '@jest/globals';
 import { get, type IncomingHttpHeaders } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { allowRequireOfEsmPackages } from './support/esm-interop.js';
 import { admin, createBacking, startFoyer, STORE_MODES, type FoyerBacking, type RunningFoyer } from './support/foyer.js';
@@ -53,6 +54,9 @@ describe.each(STORE_MODES)('waiting-room page over HTTP (%s store)', (mode) => {
   );
 
   const getPage = (path: string, headers: Record<string, string> = {}) => foyer.http.get(path, { headers });
+
+  /** The script's config the server wrote into the page. */
+  const configOf = (html: string) => JSON.parse(/<script type="application\/json" id="wr-config">([^<]*)<\/script>/.exec(html)![1]);
 
   /** The `src` of every script element, and whether any script element runs inline code. */
   function scriptsOf(html: string): { sources: string[]; inline: string[] } {
@@ -132,12 +136,17 @@ describe.each(STORE_MODES)('waiting-room page over HTTP (%s store)', (mode) => {
     expect(timer.text).toContain('postMessage');
   });
 
-  it('answers 404 for an id that cannot be an eventId', async () => {
-    for (const path of ['/wr/bad%20id', `/wr/${'a'.repeat(65)}`, '/wr/%3Cscript%3E', '/wr/caf%C3%A9', '/wr/a/b']) {
+  it('answers 404 with the page\'s "no waiting room here" screen for an id that cannot be an eventId', async () => {
+    for (const path of ['/wr/bad%20id', '/wr/bad%20id!', `/wr/${'a'.repeat(65)}`, '/wr/%3Cscript%3E', '/wr/caf%C3%A9']) {
       const answer = await getPage(path);
-      expect({ path, status: answer.status }).toEqual({ path, status: 404 });
-      expect(answer.body).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+      expect({ path, status: answer.status, type: answer.headers.get('content-type') }).toEqual({ path, status: 404, type: 'text/html; charset=utf-8' });
+      expect(configOf(answer.text)).toMatchObject({ eventStatus: 'MISSING' });
+      expect(answer.text).toContain('data-screen="notfound"');
+      expect(answer.text).not.toContain('<script>alert');
     }
+    // Not the page's route at all: the contract's JSON 404.
+    const nested = await getPage('/wr/a/b');
+    expect({ status: nested.status, body: nested.body }).toMatchObject({ status: 404, body: { statusCode: 404, code: 'NOT_FOUND' } });
     expect((await getPage(`/wr/${'a'.repeat(64)}`)).status).toBe(200);
     expect((await getPage('/wr/Sale_2026.v2-final')).status).toBe(200);
   });
@@ -165,6 +174,29 @@ describe.each(STORE_MODES)('waiting-room page over HTTP (%s store)', (mode) => {
     expect(unknown.status).toBe(200);
     expect(langOf(unknown.text)).toBe('ko');
     expect(unknown.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('weighs what README.md says: the page, its stylesheet, its script and its timer worker, gzipped as served', async () => {
+    const page = await getPage('/wr/concert-2026');
+    const config = configOf(page.text);
+    const paths = [
+      '/wr/concert-2026',
+      '/wr/' + /<link rel="stylesheet" href="([^"]+)">/.exec(page.text)![1],
+      '/wr/' + scriptsOf(page.text).sources[0],
+      '/wr/' + config.timerUrl,
+    ];
+    let bytes = 0;
+    for (const path of paths) {
+      const answer = await rawGet(foyer.url + path, { 'accept-encoding': 'gzip' });
+      expect({ path, encoding: answer.headers['content-encoding'] }).toEqual({ path, encoding: 'gzip' });
+      bytes += answer.body.length;
+    }
+    const kib = Math.round(bytes / 1024);
+    process.stdout.write(`waiting-room page over the wire (gzip): ${bytes} bytes, about ${kib} KB (HTML, CSS, JS, timer worker)\n`);
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    const said = /plain HTML, CSS and JS, about (\d+) KB over the wire/.exec(readme);
+    expect(said).not.toBeNull();
+    expect(Math.abs(Number(said![1]) - kib)).toBeLessThanOrEqual(1);
   });
 
   it('serves the assets: cached for good under their version, briefly otherwise, gzipped, with ETags', async () => {

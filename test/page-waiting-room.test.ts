@@ -354,11 +354,25 @@ describe.each(STORE_MODES)('waiting-room page in Chromium (%s store)', (mode) =>
     await waitForScreen(page, 'notfound');
     expect(await textOf(page, '[data-screen="notfound"] h1')).toBe('There’s no waiting room here');
 
-    const eventId = uniqueEventId(`closed-${mode}`);
-    expect((await adm.createEvent({ eventId, name: 'Closed', limitCnt: 1, status: 'CLOSED' })).status).toBe(201);
-    await page.goto(`${foyer.url}/wr/${eventId}`);
+    // An id that cannot name an event gets the same screen, and the page takes no place.
+    await page.goto(`${foyer.url}/wr/bad%20id!`);
+    await waitForScreen(page, 'notfound');
+
+    // A closed event is over: no button to join or try again.
+    const closedId = uniqueEventId(`closed-${mode}`);
+    expect((await adm.createEvent({ eventId: closedId, name: 'Closed', limitCnt: 1, status: 'CLOSED' })).status).toBe(201);
+    await page.goto(`${foyer.url}/wr/${closedId}`);
     await waitForScreen(page, 'closed');
-    expect(await textOf(page, '[data-screen="closed"] h1')).toBe('This waiting room isn’t open');
+    expect(await textOf(page, '[data-screen="closed"] h1')).toBe('This event has closed');
+    expect(await page.locator('[data-screen="closed"] button').count()).toBe(0);
+    expect(await stats(closedId)).toMatchObject({ waiting: 0, active: 0 });
+
+    // A draft event is not open yet: "Try again" is offered.
+    const eventId = uniqueEventId(`draft-${mode}`);
+    expect((await adm.createEvent({ eventId, name: 'Draft', limitCnt: 1, status: 'DRAFT' })).status).toBe(201);
+    await page.goto(`${foyer.url}/wr/${eventId}`);
+    await waitForScreen(page, 'notopen');
+    expect(await textOf(page, '[data-screen="notopen"] h1')).toBe('This waiting room isn’t open yet');
     expect(await stats(eventId)).toMatchObject({ waiting: 0, active: 0 });
 
     // It opens; "Try again" gets in at once (room, nobody waiting) and, without a successUrl,
@@ -366,7 +380,7 @@ describe.each(STORE_MODES)('waiting-room page in Chromium (%s store)', (mode) =>
     // this one in the tab's history: the button goes back there.
     expect((await adm.patchEvent(eventId, { status: 'OPEN' })).status).toBe(200);
     await eventually(async () => (await adm.getEvent(eventId)).body.status === 'OPEN', 10_000, 'the event open');
-    await page.click('[data-screen="closed"] [data-action="retry"]');
+    await page.click('[data-screen="notopen"] [data-action="retry"]');
     await waitForScreen(page, 'in');
     expect(await textOf(page, '[data-screen="in"] h1')).toBe('You’re in!');
     expect(await textOf(page, '#wr-in-lead')).toMatch(/^Your access lasts until \d\d:\d\d:\d\d\. You can now continue on the site\.$/);
@@ -374,8 +388,35 @@ describe.each(STORE_MODES)('waiting-room page in Chromium (%s store)', (mode) =>
     expect(await textOf(page, '#wr-in-action')).toBe('Go back to the site');
     expect(await stats(eventId)).toMatchObject({ active: 1 });
     await page.click('#wr-in-action');
-    await page.waitForURL((url) => url.pathname === `/wr/${missingId}`, { timeout: 30_000 });
-    await waitForScreen(page, 'notfound');
+    await page.waitForURL((url) => url.pathname === `/wr/${closedId}`, { timeout: 30_000 });
+    await waitForScreen(page, 'closed');
+  });
+
+  it('tells a waiter whose event closes that it is over (no "join again"), and one whose event goes back to draft that it is not open yet', async () => {
+    for (const [status, screen, heading] of [
+      ['CLOSED', 'closed', 'This event has closed'],
+      ['DRAFT', 'notopen', 'This waiting room isn’t open yet'],
+    ] as const) {
+      const { eventId } = await fullEvent(1);
+      const page = await (await newContext({ ...MOBILE, locale: 'en-US' })).newPage();
+      await page.goto(`${foyer.url}/wr/${eventId}`);
+      await waitForRank(page, 2);
+      expect((await adm.patchEvent(eventId, { status })).status).toBe(200);
+      await waitForScreen(page, screen);
+      expect(await textOf(page, `[data-screen="${screen}"] h1`)).toBe(heading);
+      expect(await page.locator('[data-action="join"]:visible').count()).toBe(0);
+    }
+  });
+
+  it('says the line is not moving, not "you’re next", at the front of an event that admits nobody', async () => {
+    const eventId = uniqueEventId(`zero-${mode}`);
+    expect((await adm.createEvent({ eventId, name: 'Nobody in', limitCnt: 0, minPollIntervalMs: 100, waitTimeoutSec: 120 })).status).toBe(201);
+    const page = await (await newContext({ ...MOBILE, locale: 'en-US' })).newPage();
+    await page.goto(`${foyer.url}/wr/${eventId}`);
+    await waitForRank(page, 1);
+    expect(await textOf(page, '#wr-ahead')).toBe('You’re at the front, but the line isn’t moving right now.');
+    expect(await textOf(page, '#wr-eta')).toBe('unknown');
+    expect(await textOf(page, '#wr-live')).toBe('You are at the front, but the line is not moving right now.');
   });
 
   it('without a successUrl, "you’re in" leads back to the site that sent the visitor, else offers the admission code', async () => {

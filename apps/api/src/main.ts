@@ -1,17 +1,25 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@foyer/config';
-import { createFoyerHttpApp, startupLogger } from '@foyer/composition';
+import { createFoyerHttpApp, foyerLogger } from '@foyer/composition';
 
 /** The HTTP entry point; with the default FOYER_ROLES it also runs the scheduler (one process, `npm start`). */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await createFoyerHttpApp(config);
+  const logger = foyerLogger(config);
+  const app = await createFoyerHttpApp(config, { logger });
   await app.listen({ port: config.port, host: '0.0.0.0' });
   const embedded = [config.queueStore.kind === 'embedded' && 'queue', config.database.kind === 'embedded' && 'database'].filter(Boolean).join(' and ');
-  startupLogger.log(`Foyer listening on ${config.publicUrl} (roles: ${[...config.roles].join(',')})`);
-  if (embedded) startupLogger.log(`embedded ${embedded} under ${config.dataDir} (development only)`);
-  if (config.adminApiKeyGenerated) startupLogger.log(`admin API key (generated, kept in ${config.dataDir}): ${config.adminApiKey}`);
-  startupLogger.log(`API docs: ${config.publicUrl}/docs`);
+  // Development: a banner above the lines that follow; production: one JSON line per entry.
+  const entries: [string, string][] = [
+    ['URL', config.publicUrl],
+    ['Roles', [...config.roles].join(',')],
+    // Printed only when generated for development; an operator's own key is never logged.
+    ...(config.adminApiKeyGenerated ? [['Admin key', `${config.adminApiKey} (generated, kept in ${config.dataDir})`] as [string, string]] : []),
+    ...(embedded ? [['Data folder', `${config.dataDir} (embedded ${embedded}; development only)`] as [string, string]] : []),
+    ['Dashboard', `${config.publicUrl}/admin`],
+    ['API docs', `${config.publicUrl}/docs`],
+  ];
+  logger.banner('Foyer listening', entries);
 }
 
 main().catch((err: unknown) => {

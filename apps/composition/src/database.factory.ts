@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { FoyerConfig } from '@foyer/config';
 import { openDatabase, type Database } from '@foyer/persistence';
+import { dependencyState } from '@foyer/platform';
 
 /**
  * A database that cannot be opened stops the start; the error names which one (the driver's own
@@ -8,7 +9,9 @@ import { openDatabase, type Database } from '@foyer/persistence';
  */
 export async function openDatabaseOrExplain(config: FoyerConfig): Promise<Database> {
   try {
-    return await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    // A new pooled connection after an outage is the database answering again (logged once).
+    const { onAvailable } = dependencyState.reporter('the database');
+    return await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, onConnected: onAvailable });
   } catch (err) {
     const which =
       config.database.kind === 'postgres'

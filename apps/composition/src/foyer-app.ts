@@ -1,4 +1,4 @@
-import { ConsoleLogger, Logger, Module, type DynamicModule, type Type } from '@nestjs/common';
+import { Logger, Module, type LoggerService, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -6,12 +6,14 @@ import { CallbacksApiModule, CallbacksDispatcherModule } from '@foyer/callbacks'
 import { AdminDashboardModule, WaitingRoomPageModule } from '@foyer/pages';
 import type { FoyerConfig } from '@foyer/config';
 import type { Clock } from '@foyer/domain';
-import { configureHttp, createFastifyAdapter } from '@foyer/platform';
+import { configureHttp, createFastifyAdapter, createFoyerLogger } from '@foyer/platform';
 import { AdminModule, OpsModule, SchedulerModule, VisitorModule, WaitingRoomCoreModule } from '@foyer/waiting-room';
 import { FoyerCoreModule } from './foyer-core.module.js';
 
 export interface FoyerAppOptions {
   clock?: Clock;
+  /** Defaults to `foyerLogger(config)`; a test passes one with a sink of its own. */
+  logger?: LoggerService;
 }
 
 /** The modules this process runs, by FOYER_ROLES. */
@@ -34,7 +36,7 @@ function rootModule(config: FoyerConfig, options: FoyerAppOptions): DynamicModul
 /** An HTTP application with every role of `config.roles`; call `listen` to serve. */
 export async function createFoyerHttpApp(config: FoyerConfig, options: FoyerAppOptions = {}): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(rootModule(config, options), createFastifyAdapter(config), {
-    logger: jsonLogger(config),
+    logger: options.logger ?? foyerLogger(config),
   });
   // Registered before configureHttp's own call (Nest ignores a repeat): after a graceful shutdown
   // the process exits with 0 instead of raising the signal again, which supervisors read as a crash.
@@ -61,7 +63,7 @@ export async function createFoyerWorker(config: FoyerConfig, options: FoyerAppOp
   const roles = new Set([...config.roles].filter((role) => role !== 'api'));
   const workerConfig = { ...config, roles };
   const app = await NestFactory.create<NestFastifyApplication>(rootModule(workerConfig, options), createFastifyAdapter(workerConfig), {
-    logger: jsonLogger(config),
+    logger: options.logger ?? foyerLogger(config),
   });
   app.enableShutdownHooks([], { useProcessExit: true });
   configureHttp(app, workerConfig);
@@ -102,15 +104,9 @@ function openApiConfig(config: FoyerConfig) {
     .build();
 }
 
-/** Logs are JSON lines, at LOG_LEVEL and above. */
-function jsonLogger(config: FoyerConfig): ConsoleLogger {
-  return new ConsoleLogger({ json: true, logLevels: nestLogLevels(config.logLevel) });
-}
-
-function nestLogLevels(level: FoyerConfig['logLevel']): ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[] {
-  const order = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
-  const upTo: number = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 }[level];
-  return order.slice(0, upTo + 1);
+/** At LOG_LEVEL and above: readable lines in development, JSON lines (ISO times) in production. */
+export function foyerLogger(config: FoyerConfig) {
+  return createFoyerLogger({ production: config.production, level: config.logLevel });
 }
 
 export const startupLogger = new Logger('Foyer');

@@ -1,1 +1,1 @@
-export { createFoyerHttpApp, createFoyerWorker, startupLogger, type FoyerAppOptions } from './foyer-app.js';
+export { createFoyerHttpApp, createFoyerWorker, foyerLogger, startupLogger, type FoyerAppOptions } from './foyer-app.js';

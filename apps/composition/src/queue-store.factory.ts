@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { join } from 'node:path';
 import type { FoyerConfig } from '@foyer/config';
+import { dependencyState } from '@foyer/platform';
 import type { Clock, QueueStore } from '@foyer/domain';
 import { createRedis, MemoryQueueStore, MemorySnapshotFile, readyWithin, RedisQueueStore } from '@foyer/queue-store';
 
@@ -49,7 +50,7 @@ export class EmbeddedQueue {
 export async function openRedisQueueStore(config: FoyerConfig): Promise<QueueStore> {
   const { url, clusterNodes, keyPrefix } = config.redis;
   const profile = config.roles.has('api') ? 'api' : 'worker';
-  const redis = createRedis({ url, clusterNodes, profile, name: 'foyer' });
+  const redis = createRedis({ url, clusterNodes, profile, name: 'foyer', ...dependencyState.reporter('Redis') });
   if (!(await readyWithin(redis))) new Logger('Stores').warn('Redis is not answering yet; queue routes answer 503 until it does');
   return new RedisQueueStore(redis, { keyPrefix });
 }

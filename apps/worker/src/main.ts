@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@foyer/config';
-import { createFoyerWorker, startupLogger } from '@foyer/composition';
+import { createFoyerWorker, foyerLogger } from '@foyer/composition';
 
 /** The background entry point: the scheduler and the callback dispatcher; over HTTP only health and metrics. */
 async function main(): Promise<void> {
@@ -12,10 +12,11 @@ async function main(): Promise<void> {
       'the worker needs REDIS_URL (or REDIS_CLUSTER_NODES) and DATABASE_URL: the embedded stores belong to the single `npm start` process',
     ]);
   }
-  const app = await createFoyerWorker(config);
+  const logger = foyerLogger(config);
+  const app = await createFoyerWorker(config, { logger });
   await app.listen({ port: config.port, host: '0.0.0.0' });
   const roles = [...config.roles].filter((r) => r !== 'api').join(',') || 'none';
-  startupLogger.log(`Foyer worker running (roles: ${roles}; /health/ready and /metrics on port ${config.port})`);
+  logger.log(`Foyer worker running (roles: ${roles}; /health/ready and /metrics on port ${config.port})`, 'Foyer');
 }
 
 main().catch((err: unknown) => {

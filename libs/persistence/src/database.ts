@@ -26,6 +26,8 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   /** Defaults to the repository's `prisma/migrations`. */
   migrationsDir?: string;
+  /** Told each time the PostgreSQL pool opens a connection: the database answers (again). */
+  onConnected?: () => void;
 }
 
 /** A request fails fast rather than hang when the server cannot be reached. */
@@ -40,12 +42,14 @@ const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 20_000 };
 /** Opens the database and applies pending migrations before resolving. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const migrations = await readMigrationFiles(options.migrationsDir ?? defaultMigrationsDir());
-  return options.databaseUrl === null ? openPglite(join(options.dataDir, 'pglite'), migrations) : openPostgres(options.databaseUrl, migrations);
+  return options.databaseUrl === null
+    ? openPglite(join(options.dataDir, 'pglite'), migrations)
+    : openPostgres(options.databaseUrl, migrations, options.onConnected);
 }
 
 type Migrations = Awaited<ReturnType<typeof readMigrationFiles>>;
 
-async function openPostgres(databaseUrl: string, migrations: Migrations): Promise<Database> {
+async function openPostgres(databaseUrl: string, migrations: Migrations, onConnected?: () => void): Promise<Database> {
   // Migrations run on a connection of their own: their files hold several statements each, and
   // Prisma Migrate's session-level advisory lock must stay on one connection.
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
@@ -60,7 +64,10 @@ async function openPostgres(databaseUrl: string, migrations: Migrations): Promis
   // client out (between a transaction's queries, say) nothing listens, and the event would end the
   // process. The query in hand fails on its own and the pool replaces the client, so listening is
   // all that is needed here.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    onConnected?.();
+  });
   const adapter = new PrismaPg(pool, {
     disposeExternalPool: true,
     // pg sends a statement the generator leaves unnamed as before; Prisma's type says string only.

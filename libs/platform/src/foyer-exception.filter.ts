@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { FoyerError, type ErrorCode } from '@foyer/domain';
+import { FoyerError, StoreUnavailableError, type ErrorCode } from '@foyer/domain';
+import { dependencyState } from './dependency-state.js';
 
 interface ErrorBody {
   statusCode: number;
@@ -70,16 +71,22 @@ export class FoyerExceptionFilter implements ExceptionFilter {
 
 const logger = new Logger('Errors');
 
-/** Answers `exception` as the contract's error body: the filter's work, for Nest and plain routes alike. */
+/**
+ * Answers `exception` as the contract's error body: the filter's work, for Nest and plain routes alike.
+ * A client's error (4xx) is logged at debug without a stack; a store outage once per outage
+ * (`DependencyState`); anything unknown once, with its stack, as the 500 it becomes.
+ */
 export function sendError(reply: FastifyReply, exception: unknown): void {
-  const { body, retryAfterSeconds } = toBody(exception);
+  const reqId = (reply.request as { id?: string } | undefined)?.id;
+  const { body, retryAfterSeconds } = toBody(exception, reqId);
+  if (body.statusCode < 500) logger.debug({ msg: `${body.statusCode} ${body.code}: ${body.message}`, reqId });
   if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
   reply.status(body.statusCode).send(body);
 }
 
-function toBody(exception: unknown): { body: ErrorBody; retryAfterSeconds?: number } {
+function toBody(exception: unknown, reqId: string | undefined): { body: ErrorBody; retryAfterSeconds?: number } {
   if (exception instanceof FoyerError) {
-    if (exception.code === 'STORE_UNAVAILABLE') logger.warn(`store unavailable: ${causeMessage(exception)}`);
+    if (exception.code === 'STORE_UNAVAILABLE') dependencyState.unavailable(dependencyOf(exception), causeMessage(exception), reqId);
     const body: ErrorBody = { statusCode: ERROR_STATUS[exception.code], code: exception.code, message: exception.message };
     if (exception.extra.details) body.details = exception.extra.details;
     return { body, retryAfterSeconds: exception.extra.retryAfterSeconds };
@@ -93,7 +100,8 @@ function toBody(exception: unknown): { body: ErrorBody; retryAfterSeconds?: numb
     const code = BY_STATUS[status];
     if (code && status < 500) return { body: { statusCode: status, code, message: exception.message } };
   }
-  logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  const err = exception instanceof Error ? exception : undefined;
+  logger.error({ msg: `500 INTERNAL_ERROR: ${err ? err.message : String(exception)}`, reqId, stack: err?.stack });
   return { body: make('INTERNAL_ERROR', 'internal error') };
 }
 
@@ -101,9 +109,21 @@ function make(code: ErrorCode, message: string): ErrorBody {
   return { statusCode: ERROR_STATUS[code], code, message };
 }
 
-/** What the driver said: the operator's clue, kept out of the answer. */
+/**
+ * The dependency that did not answer, as `StoreUnavailableError`'s message names it ("Redis is not
+ * answering; …"): the innermost one, so readiness's "the queue store" is the Redis it wraps.
+ */
+function dependencyOf(err: FoyerError): string {
+  let innermost: Error = err;
+  for (let cause = err.cause; cause instanceof StoreUnavailableError; cause = cause.cause) innermost = cause;
+  return innermost.message.replace(/ is not answering[\s\S]*$/, '');
+}
+
+/** What the driver said (the innermost cause): the operator's clue, kept out of the answer. */
 function causeMessage(err: Error): string {
-  return err.cause instanceof Error ? err.cause.message : err.message;
+  let deepest = err;
+  for (let depth = 0; deepest.cause instanceof Error && depth < 10; depth++) deepest = deepest.cause;
+  return deepest.message;
 }
 
 function describeFastify(code: ErrorCode, original?: string): string {

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { errorCodes, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -19,6 +21,7 @@ export function createFastifyAdapter(config: FoyerConfig): FastifyAdapter {
     // Fastify reads x-forwarded-for through exactly this many trusted hops; 0: the socket address.
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     logger: false,
+    genReqId: requestId,
     // Long path parameters (a 300-character id) get the contract's 404, not Fastify's 414. A
     // trailing slash names the same route (`/v1/ingest/{token}/` is a missing group, not a 404).
     routerOptions: { maxParamLength: 2048, ignoreTrailingSlash: true },
@@ -29,10 +32,20 @@ export function createFastifyAdapter(config: FoyerConfig): FastifyAdapter {
     // over-long path parameter) get the contract's body: 401 on admin paths without the key, as
     // everywhere there, else 404, since no route can match such a path.
     frameworkErrors: (_error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      reply.header('x-request-id', request.id);
       if (refusesAdmin(request)) return void reply.code(401).send(UNAUTHORIZED_BODY);
       void reply.code(404).send({ statusCode: 404, code: 'NOT_FOUND', message: 'no such route' });
     },
   });
+}
+
+/** An incoming `x-request-id` of at most this many printable ASCII characters is kept; any other is replaced. */
+const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** The request's id: the caller's `x-request-id` (a proxy's, say) when it is sane, else a new UUID. */
+export function requestId(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
 /**
@@ -47,6 +60,12 @@ export function configureHttp(app: NestFastifyApplication, config: FoyerConfig):
 
   const metrics = (app as INestApplication).get(FoyerMetrics);
   const fastify = app.getHttpAdapter().getInstance();
+  // Every answer names its request, so a user's report can be found in the logs. First of the
+  // hooks: the admin gate and CORS may answer from theirs.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
   servePlainRoutes(app, fastify);
   registerVisitorCors(fastify, config.corsOrigins);
   registerAdminGate(fastify, config.adminApiKey);

@@ -8,3 +8,5 @@ export * from './queue-store-ports.js';
 export * from './tokens.js';
 export * from './validation.js';
 export * from './http-server.js';
+export * from './foyer-logger.js';
+export * from './dependency-state.js';

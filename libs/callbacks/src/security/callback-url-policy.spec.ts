@@ -36,6 +36,15 @@ describe('CallbackUrlPolicy.check', () => {
     expect(await codeOf(policy.check('http://[::ffff:10.1.1.1]/'))).toBe('CALLBACK_URL_FORBIDDEN');
   });
 
+  it('names CALLBACK_ALLOW_PRIVATE in the refusal, for a developer whose receiver is on localhost', async () => {
+    const refusal = await policy.check('http://127.0.0.1:4000/hook').then(
+      () => null,
+      (err: unknown) => err as FoyerError,
+    );
+    expect(refusal?.code).toBe('CALLBACK_URL_FORBIDDEN');
+    expect(refusal?.message).toMatch(/^callbackUrl '127\.0\.0\.1' is not allowed: .+CALLBACK_ALLOW_PRIVATE=true/);
+  });
+
   it('does not refuse a name that does not resolve now (connections check again)', async () => {
     expect(await codeOf(policy.check('https://nowhere.example/x'))).toBeNull();
   });

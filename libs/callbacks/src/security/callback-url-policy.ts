@@ -62,7 +62,11 @@ export class CallbackUrlPolicy {
     if (this.allowPrivate) return;
     const reason = await this.hostReason(parsed.hostname);
     if (reason !== null) {
-      throw new FoyerError('CALLBACK_URL_FORBIDDEN', `${field} '${parsed.hostname}' is not allowed: ${reason}`);
+      // Names the setting: on a developer's machine a localhost receiver is the usual case.
+      throw new FoyerError(
+        'CALLBACK_URL_FORBIDDEN',
+        `${field} '${parsed.hostname}' is not allowed: ${reason} (set CALLBACK_ALLOW_PRIVATE=true to allow private and loopback addresses, for development or a private network)`,
+      );
     }
   }
 

@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Inject, Logger, Param, Query, Req, Res } from
 import { ApiExcludeEndpoint, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { gzipSync } from 'node:zlib';
-import { EVENT_ID_PATTERN, FoyerError, type EventLookup, type EventRecord } from '@foyer/domain';
+import { EVENT_ID_PATTERN, type EventLookup, type EventRecord } from '@foyer/domain';
 import { EVENT_LOOKUP } from '@foyer/platform';
 import { PageAssets } from '../shared/page-assets.js';
 import { HTML_PAGE_HEADERS } from '../shared/page-headers.js';
@@ -44,7 +44,7 @@ export class WaitingRoomPageController {
   @ApiQuery({ name: 'lang', required: false, enum: ['en', 'ko'] })
   @ApiProduces('text/html')
   @ApiResponse({ status: 200, description: 'the page' })
-  @ApiResponse({ status: 404, description: 'an HTML page saying there is no such event; JSON NOT_FOUND for an id that cannot be an eventId' })
+  @ApiResponse({ status: 404, description: 'an HTML page saying there is no such event (also for an id that cannot be an eventId)' })
   async page(
     @Param('eventId') eventId: string,
     @Query('lang') lang: unknown,
@@ -53,17 +53,19 @@ export class WaitingRoomPageController {
     @Headers('accept-encoding') acceptEncoding: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!EVENT_ID_PATTERN.test(eventId)) throw new FoyerError('NOT_FOUND', 'no waiting room here');
-    const event = await this.readEvent(eventId);
+    // An id that cannot be an eventId gets the page's "no waiting room here" screen too.
+    const event = EVENT_ID_PATTERN.test(eventId) ? await this.readEvent(eventId) : 'missing';
     const chosen = choosePageLanguage({ query: typeof lang === 'string' ? lang : undefined, cookie, acceptLanguage });
-    void reply.code(event === null ? 404 : 200).headers(PAGE_HEADERS);
+    const missing = event === 'missing';
+    void reply.code(event === null || missing ? 404 : 200).headers(PAGE_HEADERS);
     if (isPageLanguage(lang)) {
       // No Path: the default is the page's folder (/wr), which stays right behind a path prefix.
       void reply.header('set-cookie', `${LANGUAGE_COOKIE}=${lang}; Max-Age=${ONE_YEAR_SEC}; SameSite=Lax`);
     }
     const html = renderWaitingRoomPage({
       eventId,
-      eventName: event?.name ?? eventId,
+      eventName: missing ? eventId : (event?.name ?? eventId),
+      eventStatus: missing ? 'MISSING' : (event?.status ?? null),
       lang: chosen,
       scriptUrl: this.assets.url('waiting-room.js'),
       stylesheetUrl: this.assets.url('waiting-room.css'),

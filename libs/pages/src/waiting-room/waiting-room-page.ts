@@ -1,3 +1,4 @@
+import type { EventStatus } from '@foyer/domain';
 import { escapeHtml, jsonForHtml } from '../shared/page-html.js';
 import { PAGE_LANGUAGES, type PageLanguage } from './page-language.js';
 import { WAITING_ROOM_TEXT } from './waiting-room-strings.js';
@@ -11,6 +12,11 @@ export interface WaitingRoomPageInput {
   scriptUrl: string;
   stylesheetUrl: string;
   timerUrl: string;
+  /**
+   * What the server knows of the event: its status, `missing` when there is none to be had (an id
+   * that cannot be an eventId), `null` when it could not be read or may yet appear.
+   */
+  eventStatus?: EventStatus | 'MISSING' | null;
 }
 
 /** What the script reads from the page's JSON block (no inline script: the CSP allows only 'self'). */
@@ -20,16 +26,18 @@ export interface WaitingRoomScriptConfig {
   /** The worker that times polls, relative to the page (see script/poll-timer.js). */
   timerUrl: string;
   text: (typeof WAITING_ROOM_TEXT)[PageLanguage]['script'];
+  /** `MISSING`: the script shows the "no waiting room here" screen at once and takes no place. */
+  eventStatus: EventStatus | 'MISSING' | null;
 }
 
 /**
  * The waiting-room page: every screen is in the HTML, in the visitor's language, and the script
  * shows one at a time. Rendering it writes nothing: a GET never takes a place.
  */
-export function renderWaitingRoomPage({ eventId, eventName, lang, scriptUrl, stylesheetUrl, timerUrl }: WaitingRoomPageInput): string {
+export function renderWaitingRoomPage({ eventId, eventName, lang, scriptUrl, stylesheetUrl, timerUrl, eventStatus = null }: WaitingRoomPageInput): string {
   const { page: t, script } = WAITING_ROOM_TEXT[lang];
   const other = PAGE_LANGUAGES.find((l) => l !== lang) ?? lang;
-  const config: WaitingRoomScriptConfig = { eventId, lang, timerUrl, text: script };
+  const config: WaitingRoomScriptConfig = { eventId, lang, timerUrl, text: script, eventStatus };
   const e = escapeHtml;
   return `<!doctype html>
 <html lang="${lang}">
@@ -104,6 +112,11 @@ export function renderWaitingRoomPage({ eventId, eventName, lang, scriptUrl, sty
 <div class="badge stop" aria-hidden="true">!</div>
 <h1>${e(t.closedHeading)}</h1>
 <p class="lead">${e(t.closedLead)}</p>
+</section>
+<section class="screen" data-screen="notopen" hidden>
+<div class="badge" aria-hidden="true">…</div>
+<h1>${e(t.notOpenHeading)}</h1>
+<p class="lead">${e(t.notOpenLead)}</p>
 <button type="button" class="button secondary" data-action="retry">${e(t.tryAgain)}</button>
 </section>
 <section class="screen" data-screen="notfound" hidden>

@@ -28,6 +28,9 @@ export interface PageText {
   joinAgainHint: string;
   closedHeading: string;
   closedLead: string;
+  /** A `DRAFT` event: not open yet (a `CLOSED` one has ended: `closed*`). */
+  notOpenHeading: string;
+  notOpenLead: string;
   notFoundHeading: string;
   notFoundLead: string;
   errorHeading: string;
@@ -43,6 +46,8 @@ export interface PageText {
  */
 export interface ScriptText {
   aheadNone: string;
+  /** Rank 1 while the event admits nobody (`PAUSED`, or `limitCnt` 0): `waitSeconds` is null. */
+  aheadNoneStalled: string;
   aheadOne: string;
   aheadMany: string;
   etaUnknown: string;
@@ -65,6 +70,7 @@ export interface ScriptText {
   errorLead: string;
   liveRank: string;
   liveNext: string;
+  liveStalled: string;
   livePaused: string;
 }
 
@@ -97,8 +103,10 @@ const en: WaitingRoomText = {
     expiredHeading: 'Your place has lapsed',
     joinAgain: 'Join the line again',
     joinAgainHint: 'You will start at the back of the line.',
-    closedHeading: 'This waiting room isn’t open',
-    closedLead: 'The event is not taking visitors right now. Please check back later.',
+    closedHeading: 'This event has closed',
+    closedLead: 'The waiting room is closed and is not taking visitors any more.',
+    notOpenHeading: 'This waiting room isn’t open yet',
+    notOpenLead: 'The event is not taking visitors yet. Please check back later.',
     notFoundHeading: 'There’s no waiting room here',
     notFoundLead: 'Check the link you followed: the event may have ended or been removed.',
     errorHeading: 'Something went wrong',
@@ -109,6 +117,7 @@ const en: WaitingRoomText = {
   },
   script: {
     aheadNone: 'You’re next!',
+    aheadNoneStalled: 'You’re at the front, but the line isn’t moving right now.',
     aheadOne: '1 person ahead of you',
     aheadMany: '{n} people ahead of you',
     etaUnknown: 'unknown',
@@ -136,6 +145,7 @@ const en: WaitingRoomText = {
     errorLead: 'We couldn’t get you into the line ({code}).',
     liveRank: 'You are number {n} in line.',
     liveNext: 'You are next in line.',
+    liveStalled: 'You are at the front, but the line is not moving right now.',
     livePaused: 'Admissions are paused. You keep your place.',
   },
 };
@@ -164,8 +174,10 @@ const ko: WaitingRoomText = {
     expiredHeading: '대기 순번이 만료되었습니다',
     joinAgain: '다시 줄 서기',
     joinAgainHint: '대기열 맨 뒤에서 다시 시작합니다.',
-    closedHeading: '지금은 대기실이 열려 있지 않습니다',
-    closedLead: '현재 이 행사는 방문객을 받지 않습니다. 나중에 다시 확인해 주세요.',
+    closedHeading: '행사가 종료되었습니다',
+    closedLead: '대기실이 닫혀 더 이상 방문객을 받지 않습니다.',
+    notOpenHeading: '대기실이 아직 열리지 않았습니다',
+    notOpenLead: '아직 방문객을 받지 않는 행사입니다. 나중에 다시 확인해 주세요.',
     notFoundHeading: '대기실을 찾을 수 없습니다',
     notFoundLead: '링크를 확인해 주세요. 행사가 끝났거나 삭제되었을 수 있습니다.',
     errorHeading: '문제가 발생했습니다',
@@ -176,6 +188,7 @@ const ko: WaitingRoomText = {
   },
   script: {
     aheadNone: '다음 차례입니다!',
+    aheadNoneStalled: '맨 앞이지만 지금은 대기열이 움직이지 않습니다.',
     aheadOne: '앞에 1명이 있습니다',
     aheadMany: '앞에 {n}명이 있습니다',
     etaUnknown: '알 수 없음',
@@ -203,6 +216,7 @@ const ko: WaitingRoomText = {
     errorLead: '대기열에 들어가지 못했습니다 ({code}).',
     liveRank: '현재 대기 순번은 {n}번입니다.',
     liveNext: '다음 차례입니다.',
+    liveStalled: '맨 앞이지만 지금은 대기열이 움직이지 않습니다.',
     livePaused: '입장이 잠시 멈췄습니다. 순번은 유지됩니다.',
   },
 };

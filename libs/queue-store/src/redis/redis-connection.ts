@@ -23,6 +23,13 @@ export interface RedisConnectionOptions {
    * with the `api` profile, on a single Redis.
    */
   coalesceWrites?: boolean;
+  /**
+   * Told when the connection fails (ioredis's `error` event, once per reconnection attempt) and
+   * when it is ready again, to log an outage once. Either way the connection has an `error`
+   * listener: without one, ioredis prints a stack trace per attempt.
+   */
+  onUnavailable?: (reason: string) => void;
+  onAvailable?: () => void;
 }
 
 const PROFILES: Record<RedisProfile, Omit<RedisOptions, 'replyMapping'>> = {
@@ -43,6 +50,14 @@ const PROFILES: Record<RedisProfile, Omit<RedisOptions, 'replyMapping'>> = {
 };
 
 export function createRedis(options: RedisConnectionOptions): Redis | Cluster {
+  const redis = connect(options);
+  const { onUnavailable, onAvailable } = options;
+  redis.on('error', (err: Error) => onUnavailable?.(err.message || (err as NodeJS.ErrnoException).code || err.name));
+  if (onAvailable) redis.on('ready', onAvailable);
+  return redis;
+}
+
+function connect(options: RedisConnectionOptions): Redis | Cluster {
   // Replies as ioredis's default (`legacy`) maps them: what the stores decode.
   const redisOptions: RedisOptions & { replyMapping?: 'legacy' } = {
     ...PROFILES[options.profile],

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { FoyerConfig } from '@foyer/config';
 import type { EventSeries } from '@foyer/domain';
-import { EVENT_SERIES } from '@foyer/platform';
+import { dependencyState, EVENT_SERIES } from '@foyer/platform';
 import { createRedis, MemoryEventSeries, readyWithin, RedisEventSeries } from '@foyer/queue-store';
 import { SeriesSettings } from './series-settings.js';
 
@@ -14,7 +14,7 @@ async function createEventSeries(config: FoyerConfig, settings: SeriesSettings):
   if (config.queueStore.kind === 'embedded') return new MemoryEventSeries({ retentionMs: settings.retentionMs });
   const { url, clusterNodes, keyPrefix } = config.redis;
   const profile = config.roles.has('api') ? 'api' : 'worker';
-  const redis = createRedis({ url, clusterNodes, profile, name: 'foyer-series' });
+  const redis = createRedis({ url, clusterNodes, profile, name: 'foyer-series', ...dependencyState.reporter('Redis') });
   if (!(await readyWithin(redis))) new Logger('EventSeries').warn('Redis is not answering yet; the series route answers 503 until it does');
   return new RedisEventSeries(redis, { keyPrefix, retentionMs: settings.retentionMs });
 }

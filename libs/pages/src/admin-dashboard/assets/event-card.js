@@ -91,7 +91,12 @@ export function createEventCard(template, handlers) {
 
     const waiting = stats?.waiting ?? last?.waiting ?? 0;
     const active = stats?.active ?? last?.active ?? 0;
-    const abandonedTotal = stats?.abandonedTotal ?? last?.abandonedTotal ?? 0;
+    // A total and its rate come from one reading: the newest sample (a rate needs two samples'
+    // totals, and the stats are up to an interval newer, on the server's clock). The live counts
+    // (waiting, active) are the stats; a total says when it was read. Before the first sample,
+    // the stats' totals, without a rate.
+    const reading = last ?? (stats ? { ...stats, t: null } : null);
+    const readAt = reading?.t ? ` at ${formatClock(new Date(reading.t))}` : '';
 
     view.waiting.value.textContent = formatCount(waiting);
     const peak = Math.max(waiting, ...samples.map((s) => s.waiting));
@@ -107,12 +112,12 @@ export function createEventCard(template, handlers) {
 
     const admittedRate = lastMinuteRate(samples, 'admittedTotal', 'admittedPerMin');
     setValue(view.admitted.value, admittedRate === null ? null : formatRate(admittedRate), last ? 'measuring…' : 'no samples yet');
-    view.admitted.sub.textContent = last ? `${formatCount(last.admittedTotal)} admitted in all` : '';
+    view.admitted.sub.textContent = reading ? `${formatCount(reading.admittedTotal)} admitted in all${readAt}` : '';
     chart(view.admitted, (s) => s.admittedPerMin, 'Admissions per minute');
 
-    view.abandoned.value.textContent = formatCount(abandonedTotal);
+    view.abandoned.value.textContent = formatCount(reading?.abandonedTotal ?? 0);
     const abandonedRate = lastMinuteRate(samples, 'abandonedTotal', 'abandonedPerMin');
-    view.abandoned.sub.textContent = abandonedRate === null ? 'in all' : `in all, ${formatRate(abandonedRate)} / min now`;
+    view.abandoned.sub.textContent = `in all${readAt}` + (abandonedRate === null ? '' : `, ${formatRate(abandonedRate)} / min`);
     chart(view.abandoned, (s) => s.abandonedPerMin, 'Abandoned per minute');
 
     const backWait = last ? last.backWaitSeconds : null;

@@ -13,6 +13,12 @@ const CLEARABLE = WRITABLE.filter((name) => eventRules.defaults[name] === null);
 /** What a new event starts with: the server's defaults, shown so nobody has to know them. */
 const NEW_EVENT = { eventId: '', name: '', limitCnt: '', ...eventRules.defaults };
 
+/** The server's eventId message is its pattern; the form says it in words, as the field's hint does. */
+function inWords(field, message) {
+  if (field === 'eventId' && /must match/.test(message)) return 'Use only letters, digits, dots (.), underscores (_) and hyphens (-), 1 to 64 of them.';
+  return message;
+}
+
 /** Errors that are about one field although they are not VALIDATION_FAILED. */
 const FIELD_OF_CODE = { EVENT_EXISTS: 'eventId', CALLBACK_URL_FORBIDDEN: 'callbackUrl' };
 
@@ -115,9 +121,10 @@ export function createEventForm({ dialog, onSaved }) {
     const marked = [];
     const general = [];
     if (err.code === 'VALIDATION_FAILED' && err.details.length > 0) {
-      for (const { field, message } of err.details) {
-        if (FIELDS.includes(field) && markField(field, message)) marked.push(field);
-        else general.push(message);
+      for (const { field, message } of [...err.details, ...laterProblems(err.details)]) {
+        if (FIELDS.includes(field) && markField(field, inWords(field, message))) {
+          if (!marked.includes(field)) marked.push(field);
+        } else general.push(message);
       }
     } else if (FIELD_OF_CODE[err.code] && markField(FIELD_OF_CODE[err.code], err.message)) {
       marked.push(FIELD_OF_CODE[err.code]);
@@ -127,6 +134,21 @@ export function createEventForm({ dialog, onSaved }) {
     const summary = marked.length > 0 ? `Not saved: fix ${marked.length === 1 ? 'the field' : 'the fields'} marked below.` : 'Not saved.';
     showAlert([summary, ...general].join(' ') + ` (${err.code})`);
     if (marked.length > 0) control(marked[0]).focus();
+  }
+
+  /**
+   * The server checks in steps: each field on its own, then the rule between fields (the poll
+   * floor against the wait timeout) only once every field passed. That rule is added here when the
+   * first step refused, so one submit shows every problem instead of a second round.
+   */
+  function laterProblems(details) {
+    if (details.some((d) => d.field === 'minPollIntervalMs' || d.field === 'waitTimeoutSec')) return [];
+    const values = { ...(editing ?? eventRules.defaults), ...(editing ? changesTo(editing) : newEventBody()) };
+    const { minPollIntervalMs, waitTimeoutSec } = values;
+    if (!Number.isInteger(minPollIntervalMs) || !Number.isInteger(waitTimeoutSec)) return [];
+    const most = Math.floor((waitTimeoutSec * 1000) / 3);
+    if (minPollIntervalMs <= most) return [];
+    return [{ field: 'minPollIntervalMs', message: `minPollIntervalMs must not exceed a third of waitTimeoutSec (${most} ms)` }];
   }
 
   function markField(name, message) {

@@ -49,6 +49,11 @@ export function createScreens({ place, isLeader, notifyTag }) {
         break;
       case 'EXPIRED':
         document.title = baseTitle;
+        // The event closed (or went back to draft): joining again would only be refused.
+        if (state.reason === 'EVENT_CLOSED') {
+          showAndSay(state.eventStatus === 'DRAFT' ? 'notopen' : 'closed');
+          break;
+        }
         $('wr-expired-reason').textContent = text.expiredReasons[state.reason] || '';
         showAndSay('expired');
         break;
@@ -59,8 +64,11 @@ export function createScreens({ place, isLeader, notifyTag }) {
     const rank = state.expectedInfo.rank;
     const ahead = rank - 1;
     const arrivalRank = place.arrivalRank;
+    // No estimate: the event admits nobody now (PAUSED, or limitCnt 0), so the front is not "next".
+    const stalled = state.expectedInfo.waitSeconds === null;
     $('wr-rank').textContent = numbers.format(rank);
-    $('wr-ahead').textContent = ahead === 0 ? text.aheadNone : ahead === 1 ? text.aheadOne : fill(text.aheadMany, { n: numbers.format(ahead) });
+    $('wr-ahead').textContent =
+      ahead === 0 ? (stalled ? text.aheadNoneStalled : text.aheadNone) : ahead === 1 ? text.aheadOne : fill(text.aheadMany, { n: numbers.format(ahead) });
     // Rank 1 is the front: the bar is full there, whatever the rank at arrival was.
     setProgress(arrivalRank > 1 ? (arrivalRank - rank) / (arrivalRank - 1) : rank === 1 ? 1 : 0);
     $('wr-eta').textContent = waitText(state.expectedInfo.waitSeconds);
@@ -72,7 +80,7 @@ export function createScreens({ place, isLeader, notifyTag }) {
     if (paused && (appeared || !previous || previous.eventStatus !== 'PAUSED')) {
       say(text.livePaused);
     } else if (!paused) {
-      announceRank(rank, appeared || (previous && previous.eventStatus === 'PAUSED'));
+      announceRank(rank, appeared || (previous && previous.eventStatus === 'PAUSED'), stalled);
     }
   }
 
@@ -187,7 +195,7 @@ export function createScreens({ place, isLeader, notifyTag }) {
     }
   }
 
-  /** A screen instead of the place: `notfound`, `closed` or `error` (with the code it names). */
+  /** A screen instead of the place: `notfound`, `closed`, `notopen` or `error` (with the code it names). */
   function showProblem(name, code) {
     $('wr-message').hidden = true;
     document.title = baseTitle;
@@ -222,13 +230,13 @@ export function createScreens({ place, isLeader, notifyTag }) {
   }
 
   /** Every change near the front, further back at most every ANNOUNCE_EVERY_MS: a screen reader is not flooded. */
-  function announceRank(rank, force) {
+  function announceRank(rank, force, stalled) {
     if (rank === spokenRank && !force) return;
     const now = Date.now();
     if (!force && spokenRank !== null && rank > 3 && now - spokenAt < ANNOUNCE_EVERY_MS) return;
     spokenRank = rank;
     spokenAt = now;
-    say(rank === 1 ? text.liveNext : fill(text.liveRank, { n: numbers.format(rank) }));
+    say(rank === 1 ? (stalled ? text.liveStalled : text.liveNext) : fill(text.liveRank, { n: numbers.format(rank) }));
   }
 
   function setProgress(fraction) {

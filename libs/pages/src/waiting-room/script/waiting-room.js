@@ -173,7 +173,9 @@ function refused(error) {
   } else if (error.statusCode === 404 && error.code === 'EVENT_NOT_FOUND') {
     showProblem('notfound', error.code, true);
   } else if (error.statusCode === 409 && error.code === 'EVENT_NOT_OPEN') {
-    showProblem('closed', error.code, true);
+    // DRAFT (not open yet: worth trying again) or CLOSED (over): the message names which, else what the page was rendered with.
+    const named = / is (DRAFT|CLOSED) /.exec(error.message || '');
+    showProblem((named ? named[1] : config.eventStatus) === 'CLOSED' ? 'closed' : 'notopen', error.code, true);
   } else {
     showProblem('error', error.code, true);
   }
@@ -275,5 +277,10 @@ if (kept && kept.state && kept.state.status) {
   place.updatedAt = kept.updatedAt || null;
   screens.render(null, false);
 }
-// Another tab polls: follow it until this tab gets the lock, when that tab is gone.
-tabs.elect({ lead, follow: () => tabs.post({ type: 'hello' }) });
+if (config.eventStatus === 'MISSING') {
+  // An id that cannot name an event: nothing to join, nothing to poll.
+  showProblem('notfound', 'EVENT_NOT_FOUND', false);
+} else {
+  // Another tab polls: follow it until this tab gets the lock, when that tab is gone.
+  tabs.elect({ lead, follow: () => tabs.post({ type: 'hello' }) });
+}
