@@ -9,10 +9,23 @@ export function toFieldProblems(errors: ValidationError[], parent = ''): FieldPr
     const constraints = Object.values(error.constraints ?? {});
     // A required field that is missing fails every rule it has; the one thing to say is that it is missing.
     const missing = constraints.length > 0 && error.value === undefined && error.property !== undefined;
-    if (constraints.length > 0) problems.push({ field, message: missing ? `${field} is required` : constraints.join('; ') });
+    if (constraints.length > 0) problems.push({ field, message: missing ? `${field} is required` : rulesBroken(error).join('; ') });
     if (error.children?.length) problems.push(...toFieldProblems(error.children, field));
   }
   return problems;
+}
+
+/**
+ * A value of the wrong type fails every rule of its field (`"limitCnt": "5"` is neither an integer
+ * nor within 0..1,000,000); only the type is wrong, so only the type is named. A value of the right
+ * type is told every rule it breaks.
+ */
+const TYPE_RULES = new Set(['isInt', 'isNumber', 'isString', 'isBoolean', 'isIn', 'isEnum', 'isObject', 'isArray', 'isDateString', 'isISO8601']);
+
+function rulesBroken(error: ValidationError): string[] {
+  const broken = Object.entries(error.constraints ?? {});
+  const typeRules = broken.filter(([rule]) => TYPE_RULES.has(rule));
+  return (typeRules.length > 0 ? typeRules : broken).map(([, message]) => message);
 }
 
 /** Deeper than any request shape of the API; a deeper body would exhaust class-transformer's stack. */
