@@ -33,6 +33,7 @@ export class WaitingRoomPageController {
 
   @Get(':eventId')
   @ApiOperation({
+    operationId: 'getWaitingRoomPage',
     summary: 'The waiting-room page of an event (HTML)',
     description:
       'Takes no place by itself (link previews and crawlers are harmless): its script enters with POST /v1/queue/enter, ' +
