@@ -118,6 +118,7 @@ function openApiDocument(app: NestFastifyApplication, config: FoyerConfig): Open
       if (operation.requestBody) {
         // Fastify parses every body before the route runs, with the same limit for all.
         responses['413'] ??= errorBody('PAYLOAD_TOO_LARGE: the body is over 64 KiB');
+        responses['400'] ??= errorBody('VALIDATION_FAILED (details names each bad field) or INVALID_JSON');
         const types = Object.keys((operation.requestBody as { content: Record<string, unknown> }).content);
         if (types.length === 1 && types[0] === 'application/json') responses['415'] ??= errorBody('UNSUPPORTED_MEDIA_TYPE: the body is not application/json');
       }

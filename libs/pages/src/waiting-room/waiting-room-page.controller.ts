@@ -1,9 +1,9 @@
 import { Controller, Get, Headers, Inject, Logger, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { gzipSync } from 'node:zlib';
 import { EVENT_ID_PATTERN, FoyerError, type EventLookup, type EventRecord } from '@foyer/domain';
-import { EVENT_LOOKUP } from '@foyer/platform';
+import { ErrorResponseDto, EVENT_LOOKUP } from '@foyer/platform';
 import { PageAssets } from '../shared/page-assets.js';
 import { HTML_PAGE_HEADERS } from '../shared/page-headers.js';
 import { choosePageLanguage, isPageLanguage, LANGUAGE_COOKIE } from './page-language.js';
@@ -45,7 +45,11 @@ export class WaitingRoomPageController {
   @ApiQuery({ name: 'lang', required: false, enum: ['en', 'ko'] })
   @ApiProduces('text/html')
   @ApiResponse({ status: 200, description: 'the page' })
-  @ApiResponse({ status: 404, description: 'an HTML page saying there is no such event; JSON NOT_FOUND for an id that cannot be an eventId' })
+  @ApiResponse({
+    status: 404,
+    description: 'an HTML page saying there is no such event; JSON NOT_FOUND for an id that cannot be an eventId',
+    content: { 'text/html': { schema: { type: 'string' } }, 'application/json': { schema: { $ref: getSchemaPath(ErrorResponseDto) } } },
+  })
   async page(
     @Param('eventId') eventId: string,
     @Query('lang') lang: unknown,
