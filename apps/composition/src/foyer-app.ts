@@ -107,7 +107,7 @@ function openApiDocument(app: NestFastifyApplication, config: FoyerConfig): Open
   schemas.ClientErrorDto = CLIENT_ERROR_SCHEMA;
   document.components.schemas = schemas;
   const errorBody = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponseDto' } } } });
-  for (const item of Object.values(document.paths)) {
+  for (const [path, item] of Object.entries(document.paths)) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const operation = item[method];
       if (!operation) continue;
@@ -122,6 +122,8 @@ function openApiDocument(app: NestFastifyApplication, config: FoyerConfig): Open
         const types = Object.keys((operation.requestBody as { content: Record<string, unknown> }).content);
         if (types.length === 1 && types[0] === 'application/json') responses['415'] ??= errorBody('UNSUPPORTED_MEDIA_TYPE: the body is not application/json');
       }
+      // Every /v1 route reads or writes the queue store or the database: while one does not answer, 503.
+      if (path.startsWith('/v1/')) responses['503'] ??= errorBody('STORE_UNAVAILABLE: Redis or the database is not answering; try again shortly');
       if (!Object.keys(responses).some((status) => status.startsWith('4'))) {
         // A route that refuses nothing itself still answers what Node and Fastify refuse before any route runs.
         responses['431'] = {
