@@ -1,4 +1,10 @@
-/** A tiny HTTP client over fetch for end-to-end tests: status, headers and parsed JSON body. */
+import { checkAnswer } from './openapi-validator.js';
+
+/**
+ * A tiny HTTP client over fetch for end-to-end tests: status, headers and parsed JSON body. Every
+ * answer is checked against the OpenAPI document the app serves (see openapi-validator.ts): an
+ * undocumented status or a body that does not match its documented schema fails the request.
+ */
 export interface HttpAnswer<T = any> {
   status: number;
   headers: Headers;
@@ -35,7 +41,9 @@ export class HttpClient {
     } catch {
       parsed = undefined;
     }
-    return { status: response.status, headers: response.headers, body: parsed as T, text };
+    const answer = { status: response.status, headers: response.headers, body: parsed as T, text };
+    await checkAnswer(this.baseUrl, method, path, answer);
+    return answer;
   }
 
   get<T = any>(path: string, options?: RequestOptions) {

@@ -1,7 +1,7 @@
 import { Logger, Module, type LoggerService, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { CallbacksApiModule, CallbacksDispatcherModule } from '@foyer/callbacks';
 import { AdminDashboardModule, WaitingRoomPageModule } from '@foyer/pages';
 import type { FoyerConfig } from '@foyer/config';
@@ -43,14 +43,7 @@ export async function createFoyerHttpApp(config: FoyerConfig, options: FoyerAppO
   app.enableShutdownHooks([], { useProcessExit: true });
   configureHttp(app, config);
   closeConnectionsWhileDraining(app);
-  const document = SwaggerModule.createDocument(app, openApiConfig(config));
-  // API.md lists the documentation's own routes too; Swagger serves them but does not list them.
-  document.paths['/docs'] = {
-    get: { tags: ['operations'], summary: 'OpenAPI UI', responses: { '200': { description: 'an HTML page' } } },
-  };
-  document.paths['/docs-json'] = {
-    get: { tags: ['operations'], summary: 'This OpenAPI document', responses: { '200': { description: 'OpenAPI 3 JSON' } } },
-  };
+  const document = openApiDocument(app, config);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }
@@ -89,19 +82,90 @@ function closeConnectionsWhileDraining(app: NestFastifyApplication): void {
   });
 }
 
+/**
+ * The OpenAPI document served at /docs-json: what the controllers' decorators say, plus what the
+ * decorators cannot say route by route (checked by test/openapi.test.ts with `redocly lint`).
+ */
+function openApiDocument(app: NestFastifyApplication, config: FoyerConfig): OpenAPIObject {
+  const document = SwaggerModule.createDocument(app, openApiConfig(config));
+  // API.md lists the documentation's own routes too; Swagger serves them but does not list them.
+  document.paths['/docs'] = {
+    get: {
+      operationId: 'getDocsUi',
+      tags: ['operations'],
+      summary: 'OpenAPI UI',
+      responses: { '200': { description: 'an HTML page', content: { 'text/html': { schema: { type: 'string' } } } } },
+    },
+  };
+  document.paths['/docs-json'] = {
+    get: {
+      operationId: 'getOpenApiDocument',
+      tags: ['operations'],
+      summary: 'This OpenAPI document',
+      responses: { '200': { description: 'OpenAPI 3 JSON', content: { 'application/json': { schema: { type: 'object' } } } } },
+    },
+  };
+  const schemas = (document.components ??= {}).schemas ?? {};
+  schemas.ClientErrorDto = CLIENT_ERROR_SCHEMA;
+  document.components.schemas = schemas;
+  const errorBody = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponseDto' } } } });
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const operation = item[method];
+      if (!operation) continue;
+      // Only the admin routes need a credential, and their controllers say so (ApiBearerAuth('admin')),
+      // as the poll says it needs its ticket; every other route is public.
+      operation.security ??= [];
+      const { responses } = operation;
+      if (operation.requestBody) {
+        // Fastify parses every body before the route runs, with the same limit for all.
+        responses['413'] ??= errorBody('PAYLOAD_TOO_LARGE: the body is over 64 KiB');
+        responses['400'] ??= errorBody('VALIDATION_FAILED (details names each bad field) or INVALID_JSON');
+        const types = Object.keys((operation.requestBody as { content: Record<string, unknown> }).content);
+        if (types.length === 1 && types[0] === 'application/json') responses['415'] ??= errorBody('UNSUPPORTED_MEDIA_TYPE: the body is not application/json');
+      }
+      // Every /v1 route reads or writes the queue store or the database: while one does not answer, 503.
+      if (path.startsWith('/v1/')) responses['503'] ??= errorBody('STORE_UNAVAILABLE: Redis or the database is not answering; try again shortly');
+      if (!Object.keys(responses).some((status) => status.startsWith('4'))) {
+        // A route that refuses nothing itself still answers what Node and Fastify refuse before any route runs.
+        responses['431'] = {
+          description: "the request's headers (URL included) are over Node's size limit: answered before any route, by Fastify",
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ClientErrorDto' } } },
+        };
+      }
+    }
+  }
+  return document;
+}
+
+/** The body Fastify itself gives a request it refuses before routing (not the contract's error body). */
+const CLIENT_ERROR_SCHEMA: NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>[string] = {
+  type: 'object',
+  properties: {
+    statusCode: { type: 'integer', example: 431 },
+    error: { type: 'string', example: 'Request Header Fields Too Large' },
+    message: { type: 'string', example: 'Exceeded maximum allowed HTTP header size' },
+  },
+  required: ['statusCode', 'error', 'message'],
+};
+
 function openApiConfig(config: FoyerConfig) {
-  return new DocumentBuilder()
-    .setTitle('Foyer')
-    .setDescription(
-      'A virtual waiting room: a fair line, an honest wait estimate, and signed tokens for admitted users. ' +
-        'Every non-2xx answer is { statusCode, code, message } (plus details on VALIDATION_FAILED). ' +
-        'A path with a trailing slash names the same route as without it.',
-    )
-    .setVersion('1')
-    .addServer(config.publicUrl)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_API_KEY' }, 'admin')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'the ticket of a QueueState' }, 'ticket')
-    .build();
+  return (
+    new DocumentBuilder()
+      .setTitle('Foyer')
+      .setDescription(
+        'A virtual waiting room: a fair line, an honest wait estimate, and signed tokens for admitted users. ' +
+          'Every non-2xx answer is { statusCode, code, message } (plus details on VALIDATION_FAILED). ' +
+          'A path with a trailing slash names the same route as without it.',
+      )
+      .setVersion('1')
+      .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
+      .addServer(config.publicUrl, "this deployment's FOYER_PUBLIC_URL")
+      // Neither credential is a JWT: the admin key is a shared secret, a ticket an opaque HMAC-signed string.
+      .addSecurity('admin', { type: 'http', scheme: 'bearer', description: 'ADMIN_API_KEY' })
+      .addSecurity('ticket', { type: 'http', scheme: 'bearer', description: 'the ticket of a QueueState (opaque)' })
+      .build()
+  );
 }
 
 /** At LOG_LEVEL and above: readable lines in development, JSON lines (ISO times) in production. */

@@ -20,10 +20,18 @@ export class CallbackRoutesController {
 
   @Post()
   @ApiOperation({
+    operationId: 'createCallbackRoute',
     summary: 'Create an ingest route for a sender that can only be pointed at a URL',
     description: 'Whatever is posted to the ingestUrl is delivered, in order per group, to callbackUrl.',
   })
-  @ApiResponse({ status: 201, type: CreatedCallbackRouteDto })
+  @ApiBody({
+    type: CreateCallbackRouteDto,
+    examples: {
+      pointer: { summary: 'the group from a JSON pointer into the body', value: { callbackUrl: 'https://receiver.example/hook', groupFrom: '/call/id' } },
+      path: { summary: 'the group from the path', value: { callbackUrl: 'https://receiver.example/hook', groupFrom: 'path', onDead: 'HALT' } },
+    },
+  })
+  @ApiResponse({ status: 201, type: CreatedCallbackRouteDto, description: 'the route and its ingestUrl (shown only now)' })
   @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED, CALLBACK_URL_FORBIDDEN' })
   async create(@Body() body: CreateCallbackRouteDto): Promise<CreatedCallbackRouteDto> {
     const { route, ingestUrl } = await this.routes.create(body);
@@ -31,15 +39,15 @@ export class CallbackRoutesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List ingest routes (their tokens are shown only at creation)' })
-  @ApiResponse({ status: 200, type: CallbackRouteListDto })
+  @ApiOperation({ operationId: 'listCallbackRoutes', summary: 'List ingest routes (their tokens are shown only at creation)' })
+  @ApiResponse({ status: 200, type: CallbackRouteListDto, description: 'every ingest route' })
   async list(): Promise<CallbackRouteListDto> {
     return { items: (await this.routes.list()).map(toRouteDto) };
   }
 
   @Get(':routeId')
-  @ApiOperation({ summary: 'Read an ingest route' })
-  @ApiResponse({ status: 200, type: CallbackRouteDto })
+  @ApiOperation({ operationId: 'getCallbackRoute', summary: 'Read an ingest route' })
+  @ApiResponse({ status: 200, type: CallbackRouteDto, description: 'the ingest route' })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'ROUTE_NOT_FOUND' })
   async get(@Param('routeId') routeId: string): Promise<CallbackRouteDto> {
     return toRouteDto(await this.routes.get(routeId));
@@ -47,8 +55,11 @@ export class CallbackRoutesController {
 
   @Delete(':routeId')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete an ingest route: its ingestUrl answers 404 from now on (accepted messages are still delivered)' })
-  @ApiResponse({ status: 204 })
+  @ApiOperation({
+    operationId: 'deleteCallbackRoute',
+    summary: 'Delete an ingest route: its ingestUrl answers 404 from now on (accepted messages are still delivered)',
+  })
+  @ApiResponse({ status: 204, description: 'deleted' })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'ROUTE_NOT_FOUND' })
   async delete(@Param('routeId') routeId: string): Promise<void> {
     await this.routes.delete(routeId);
@@ -58,6 +69,7 @@ export class CallbackRoutesController {
 const INGEST_BODY = {
   description: 'any JSON, under any content type (or none); delivered unchanged',
   schema: { type: 'object', additionalProperties: true },
+  examples: { event: { summary: "a sender's own JSON, delivered as it is", value: { call: { id: 'call-42' }, state: 'answered' } } },
 };
 
 /** What both ingest routes share: 202, the raw-body parser, and their OpenAPI description. */
@@ -70,7 +82,7 @@ function IngestRoute(): MethodDecorator {
     ApiBody(INGEST_BODY),
     ApiHeader({ name: 'idempotency-key', required: false, description: 'makes the messageId {routeId}:{value}' }),
     ApiHeader({ name: 'webhook-id', required: false, description: 'used like idempotency-key when that is absent' }),
-    ApiResponse({ status: 202, type: AcceptedCallbackDto }),
+    ApiResponse({ status: 202, type: AcceptedCallbackDto, description: 'accepted for ordered delivery' }),
     ApiResponse({ status: 200, type: AcceptedCallbackDto, description: 'a duplicate (same idempotency key, same content)' }),
     ApiResponse({ status: 400, type: ErrorResponseDto, description: 'INVALID_JSON, GROUP_REQUIRED' }),
     ApiResponse({ status: 404, type: ErrorResponseDto, description: 'ROUTE_NOT_FOUND' }),
@@ -86,14 +98,14 @@ export class IngestController {
 
   @Post(':token')
   @IngestRoute()
-  @ApiOperation({ summary: 'Post a message to an ingest route that takes its group from the body (its JSON pointer)' })
+  @ApiOperation({ operationId: 'ingestCallback', summary: 'Post a message to an ingest route that takes its group from the body (its JSON pointer)' })
   ingest(@Param('token') token: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AcceptedCallbackDto> {
     return this.accept(token, undefined, request, reply);
   }
 
   @Post(':token/:groupId')
   @IngestRoute()
-  @ApiOperation({ summary: 'Post a message to an ingest route that takes its group from the path' })
+  @ApiOperation({ operationId: 'ingestCallbackToGroup', summary: 'Post a message to an ingest route that takes its group from the path' })
   @ApiParam({ name: 'groupId', description: 'the group (URL-encoded)' })
   ingestToGroup(
     @Param('token') token: string,

@@ -79,7 +79,12 @@ export class CallbackDto {
   @ApiProperty({ format: 'date-time', description: 'when the next attempt is due (PENDING)' }) nextAttemptAt!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) processedAt!: string | null;
-  @ApiProperty({ enum: ['SUCCEEDED', 'FAILED'], nullable: true }) processedStatus!: ProcessedStatus | null;
+  @ApiProperty({
+    enum: ['SUCCEEDED', 'FAILED', null],
+    nullable: true,
+    description: 'DONE: SUCCEEDED; SKIPPED: FAILED; null until then (OpenAPI 3.0 lists the null of a nullable enum)',
+  })
+  processedStatus!: ProcessedStatus | null;
 }
 
 export class CallbackListDto {

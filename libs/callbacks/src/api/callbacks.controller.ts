@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminGuard, ErrorResponseDto } from '@foyer/platform';
 import { AcceptedCallbackDto, CallbackAttemptListDto, CallbackDto, CallbackListDto, ListCallbacksQueryDto, PostCallbackDto } from './callback.dto.js';
@@ -19,10 +19,30 @@ export class CallbacksController {
   @Post()
   @HttpCode(202)
   @ApiOperation({
+    operationId: 'postCallback',
     summary: 'Post a message for ordered delivery',
     description:
       'Stored durably, then POSTed to callbackUrl with Standard Webhooks signature headers. Within one groupId, a delivery ' +
       'starts only after the previous message completed (2xx), was dead-lettered or skipped.',
+  })
+  @ApiBody({
+    type: PostCallbackDto,
+    examples: {
+      message: {
+        summary: 'a message for a group, with its own messageId',
+        value: {
+          callbackUrl: 'https://receiver.example/hook',
+          groupId: 'device-42',
+          body: { any: 'json' },
+          messageId: 'optional-unique-id',
+          onDead: 'CONTINUE',
+        },
+      },
+      minimal: {
+        summary: 'the server makes the messageId',
+        value: { callbackUrl: 'https://receiver.example/hook', groupId: 'device-42', body: { any: 'json' } },
+      },
+    },
   })
   @ApiResponse({ status: 202, type: AcceptedCallbackDto, description: 'accepted' })
   @ApiResponse({ status: 200, type: AcceptedCallbackDto, description: 'a duplicate: this messageId with the same content was accepted before' })
@@ -35,8 +55,8 @@ export class CallbacksController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List messages by status and group, in acceptance order, paged with a cursor' })
-  @ApiResponse({ status: 200, type: CallbackListDto })
+  @ApiOperation({ operationId: 'listCallbacks', summary: 'List messages by status and group, in acceptance order, paged with a cursor' })
+  @ApiResponse({ status: 200, type: CallbackListDto, description: 'a page of messages and the cursor of the next one' })
   @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
   async list(@Query() query: ListCallbacksQueryDto): Promise<CallbackListDto> {
     // One row more than the page tells whether there is a next page, so the last page (even an
@@ -51,18 +71,18 @@ export class CallbacksController {
   }
 
   @Get(':messageId')
-  @ApiOperation({ summary: "A message's status" })
+  @ApiOperation({ operationId: 'getCallback', summary: "A message's status" })
   @ApiParam(MESSAGE_ID_PARAM)
-  @ApiResponse({ status: 200, type: CallbackDto })
+  @ApiResponse({ status: 200, type: CallbackDto, description: 'the message' })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'CALLBACK_NOT_FOUND' })
   async get(@Param('messageId') messageId: string): Promise<CallbackDto> {
     return toCallbackDto(await this.callbacks.get(messageId));
   }
 
   @Get(':messageId/attempts')
-  @ApiOperation({ summary: "A message's delivery attempts: status code, error and duration of each" })
+  @ApiOperation({ operationId: 'listCallbackAttempts', summary: "A message's delivery attempts: status code, error and duration of each" })
   @ApiParam(MESSAGE_ID_PARAM)
-  @ApiResponse({ status: 200, type: CallbackAttemptListDto })
+  @ApiResponse({ status: 200, type: CallbackAttemptListDto, description: 'its attempts, oldest first' })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'CALLBACK_NOT_FOUND' })
   async attempts(@Param('messageId') messageId: string): Promise<CallbackAttemptListDto> {
     return { items: (await this.callbacks.attempts(messageId)).map(toAttemptDto) };
@@ -70,9 +90,9 @@ export class CallbacksController {
 
   @Post(':messageId/retry')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Send a DEAD message again: back to the head of its group, with a fresh count of attempts' })
+  @ApiOperation({ operationId: 'retryCallback', summary: 'Send a DEAD message again: back to the head of its group, with a fresh count of attempts' })
   @ApiParam(MESSAGE_ID_PARAM)
-  @ApiResponse({ status: 202, type: CallbackDto })
+  @ApiResponse({ status: 202, type: CallbackDto, description: 'the message, PENDING again at the head of its group' })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'CALLBACK_NOT_FOUND' })
   @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'CALLBACK_NOT_DEAD' })
   async retry(@Param('messageId') messageId: string): Promise<CallbackDto> {
@@ -81,9 +101,9 @@ export class CallbacksController {
 
   @Post(':messageId/skip')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Give up on a DEAD message: it becomes SKIPPED and its group moves on' })
+  @ApiOperation({ operationId: 'skipCallback', summary: 'Give up on a DEAD message: it becomes SKIPPED and its group moves on' })
   @ApiParam(MESSAGE_ID_PARAM)
-  @ApiResponse({ status: 200, type: CallbackDto })
+  @ApiResponse({ status: 200, type: CallbackDto, description: 'the message, now SKIPPED' })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'CALLBACK_NOT_FOUND' })
   @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'CALLBACK_NOT_DEAD' })
   async skip(@Param('messageId') messageId: string): Promise<CallbackDto> {

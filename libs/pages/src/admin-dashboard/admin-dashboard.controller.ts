@@ -11,6 +11,7 @@ export class AdminDashboardController {
 
   @Get()
   @ApiOperation({
+    operationId: 'getAdminDashboard',
     summary: "The admins' live dashboard (HTML)",
     description:
       'Signs in with the admin key (kept in the tab’s session storage only) and uses the admin API: events, ' +

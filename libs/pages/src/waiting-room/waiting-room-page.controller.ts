@@ -33,6 +33,7 @@ export class WaitingRoomPageController {
 
   @Get(':eventId')
   @ApiOperation({
+    operationId: 'getWaitingRoomPage',
     summary: 'The waiting-room page of an event (HTML)',
     description:
       'Takes no place by itself (link previews and crawlers are harmless): its script enters with POST /v1/queue/enter, ' +
@@ -44,7 +45,11 @@ export class WaitingRoomPageController {
   @ApiQuery({ name: 'lang', required: false, enum: ['en', 'ko'] })
   @ApiProduces('text/html')
   @ApiResponse({ status: 200, description: 'the page' })
-  @ApiResponse({ status: 404, description: 'an HTML page saying there is no such event (also for an id that cannot be an eventId)' })
+  @ApiResponse({
+    status: 404,
+    description: 'an HTML page saying there is no such event (also for an id that cannot be an eventId)',
+    content: { 'text/html': { schema: { type: 'string' } } },
+  })
   async page(
     @Param('eventId') eventId: string,
     @Query('lang') lang: unknown,

@@ -1,10 +1,10 @@
 import type { JWK } from 'jose';
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ExitSession, VerifySession, type ExitAnswer, type VerifyAnswer } from '@foyer/application';
 import { ErrorResponseDto } from '@foyer/platform';
 import { SuccessTokens } from '@foyer/tokens';
-import { ExitAnswerDto, SuccessTokenDto, VerifyAnswerDto } from './success-token.dto.js';
+import { ExitAnswerDto, JwksDto, SUCCESS_TOKEN_EXAMPLES, SuccessTokenDto, VerifyAnswerDto } from './success-token.dto.js';
 
 @ApiTags('customer backends')
 @Controller()
@@ -17,8 +17,10 @@ export class ActiveController {
 
   @Post('v1/active/verify')
   @HttpCode(200)
-  @ApiOperation({ summary: "Check an admitted user's successToken online (sees exits and expiry by the clock)" })
-  @ApiResponse({ status: 200, type: VerifyAnswerDto })
+  @ApiOperation({ operationId: 'verifySession', summary: "Check an admitted user's successToken online (sees exits and expiry by the clock)" })
+  @ApiBody({ type: SuccessTokenDto, examples: SUCCESS_TOKEN_EXAMPLES })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED, INVALID_JSON' })
+  @ApiResponse({ status: 200, type: VerifyAnswerDto, description: 'whether the session is valid now, or why not' })
   verify(@Body() body: SuccessTokenDto): Promise<VerifyAnswer> {
     return this.verifySession.execute(body.successToken);
   }
@@ -26,10 +28,12 @@ export class ActiveController {
   @Post('v1/active/exit')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'exitSession',
     summary: 'The user is done: free the slot, and admit the next waiter in the same atomic step',
     description: 'Idempotent. A token of an earlier session of the same id never ends a later session.',
   })
-  @ApiResponse({ status: 200, type: ExitAnswerDto })
+  @ApiBody({ type: SuccessTokenDto, examples: SUCCESS_TOKEN_EXAMPLES })
+  @ApiResponse({ status: 200, type: ExitAnswerDto, description: 'the session is over (EXITED now, ALREADY_EXITED before, or EXPIRED by the clock)' })
   @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'INVALID_TOKEN' })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'EVENT_NOT_FOUND' })
   exit(@Body() body: SuccessTokenDto): Promise<ExitAnswer> {
@@ -37,7 +41,8 @@ export class ActiveController {
   }
 
   @Get('.well-known/jwks.json')
-  @ApiOperation({ summary: 'Public keys (ES256, kid = RFC 7638 thumbprint) for offline successToken checks' })
+  @ApiOperation({ operationId: 'getJwks', summary: 'Public keys (ES256, kid = RFC 7638 thumbprint) for offline successToken checks' })
+  @ApiResponse({ status: 200, type: JwksDto, description: 'the JSON Web Key Set of the successToken keys' })
   jwks(): { keys: JWK[] } {
     return this.successTokens.jwks();
   }

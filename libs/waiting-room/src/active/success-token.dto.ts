@@ -8,6 +8,28 @@ export class SuccessTokenDto {
   successToken!: string;
 }
 
+export const SUCCESS_TOKEN_EXAMPLES = {
+  successToken: {
+    summary: 'the successToken of an ENTER answer',
+    value: { successToken: 'eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiJ1c2VyLTEyMyJ9.c2lnbmF0dXJl' },
+  },
+};
+
+/** One public key of the JWKS (an EC P-256 key). */
+export class JwkDto {
+  @ApiProperty({ example: 'EC' }) kty!: string;
+  @ApiProperty({ example: 'P-256' }) crv!: string;
+  @ApiProperty() x!: string;
+  @ApiProperty() y!: string;
+  @ApiProperty({ description: "the key's RFC 7638 thumbprint" }) kid!: string;
+  @ApiProperty({ example: 'ES256' }) alg!: string;
+  @ApiProperty({ example: 'sig' }) use!: string;
+}
+
+export class JwksDto {
+  @ApiProperty({ type: [JwkDto] }) keys!: JwkDto[];
+}
+
 export class VerifyAnswerDto {
   @ApiProperty() valid!: boolean;
   @ApiPropertyOptional({ description: 'valid only' }) eventId?: string;

@@ -50,11 +50,13 @@ export class JournalController {
 
   @Get()
   @ApiOperation({
+    operationId: 'readJournal',
     summary: 'Page through every state change by offset',
     description: 'Offsets only grow and commit in order: a reader that keeps nextAfter never misses or repeats an entry.',
   })
-  @ApiResponse({ status: 200, type: JournalPageDto })
-  @ApiResponse({ status: 401, type: ErrorResponseDto })
+  @ApiResponse({ status: 200, type: JournalPageDto, description: 'a page of entries in offset order, and the offset to ask after next' })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED: a bad after, limit or eventId' })
+  @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHORIZED: missing or wrong admin key' })
   async page(@Query() query: JournalQueryDto): Promise<JournalPageDto> {
     const page = await this.journal.page(query.after, query.limit, query.eventId);
     return {

@@ -1,7 +1,17 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOperation, ApiProduces, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { StoreUnavailableError, type EventRepository, type QueueOperations, type ReadinessChecks } from '@foyer/domain';
 import { ErrorResponseDto, EVENT_REPOSITORY, FoyerMetrics, QUEUE_OPERATIONS, READINESS_CHECKS } from '@foyer/platform';
+
+class LiveDto {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+}
+
+class ReadyDto {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+  @ApiProperty({ enum: ['ok'] }) queueStore!: 'ok';
+  @ApiProperty({ enum: ['ok'] }) database!: 'ok';
+}
 
 @ApiTags('operations')
 @Controller()
@@ -14,14 +24,15 @@ export class OpsController {
   ) {}
 
   @Get('health/live')
-  @ApiOperation({ summary: 'The process is up' })
+  @ApiOperation({ operationId: 'checkLiveness', summary: 'The process is up' })
+  @ApiResponse({ status: 200, type: LiveDto, description: 'the process answers' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('health/ready')
-  @ApiOperation({ summary: 'The queue store and the database both answer' })
-  @ApiResponse({ status: 200 })
+  @ApiOperation({ operationId: 'checkReadiness', summary: 'The queue store and the database both answer' })
+  @ApiResponse({ status: 200, type: ReadyDto, description: 'both stores answer' })
   @ApiResponse({ status: 503, type: ErrorResponseDto, description: 'STORE_UNAVAILABLE' })
   async ready(): Promise<{ status: 'ok'; queueStore: 'ok'; database: 'ok' }> {
     const { queueStore, database } = this.checks;
@@ -32,7 +43,9 @@ export class OpsController {
   }
 
   @Get('metrics')
-  @ApiOperation({ summary: 'Prometheus text format' })
+  @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus text format' })
+  @ApiProduces('text/plain')
+  @ApiResponse({ status: 200, description: 'the metrics, in the Prometheus text exposition format 0.0.4', schema: { type: 'string' } })
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   async prometheus(): Promise<string> {
     await this.refreshQueueGauges();

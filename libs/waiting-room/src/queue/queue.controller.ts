@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EnterQueue, PollPlace } from '@foyer/application';
 import type { QueueState } from '@foyer/domain';
@@ -34,14 +34,29 @@ export class QueueController {
   @ServedPlainly('serveEnter')
   @AnswersQueueState()
   @ApiOperation({
+    operationId: 'enterQueue',
     summary: 'Take a place in the line, or resume one with its ticket',
     description:
       'Answers ENTER at once while the event is OPEN, nobody waits and there is room; else WAIT with rank and ETA. ' +
       'With `authorization: Bearer <ticket>` it resumes the place (paced like a poll). An EXPIRED place enters again at the back. ' +
       'Only enters that take a new place count against ENTER_RATE_LIMIT_PER_MIN.',
   })
-  @ApiHeader({ name: 'authorization', required: false, description: 'Bearer <ticket> to resume a place' })
-  @ApiResponse({ status: 200, type: QueueStateDto })
+  // The ticket is optional here: {} (no credential) or the ticket, which resumes the place.
+  @ApiSecurity({})
+  @ApiBearerAuth('ticket')
+  @ApiBody({
+    type: EnterDto,
+    examples: {
+      id: { summary: "with the customer's user id", value: { eventId: 'concert-2026', id: 'user-123' } },
+      serverMadeId: { summary: 'without an id: the server makes one', value: { eventId: 'concert-2026' } },
+      idToken: {
+        summary: "with an idToken from the customer's backend (SIGNED events)",
+        value: { eventId: 'concert-2026', idToken: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMyIsImV2dCI6ImNvbmNlcnQtMjAyNiJ9.c2lnbmF0dXJl' },
+      },
+      resume: { summary: 'resume a place: only the eventId, with authorization: Bearer <ticket>', value: { eventId: 'concert-2026' } },
+    },
+  })
+  @ApiResponse({ status: 200, type: QueueStateDto, description: 'the QueueState of the place' })
   @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED, INVALID_JSON, ID_TOKEN_REQUIRED' })
   @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'INVALID_TICKET, INVALID_ID_TOKEN' })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'EVENT_NOT_FOUND' })
@@ -68,8 +83,8 @@ export class QueueController {
   @ServedPlainly('serveStatus')
   @AnswersQueueState()
   @ApiBearerAuth('ticket')
-  @ApiOperation({ summary: "Poll a place's state with its ticket (a heartbeat while waiting)" })
-  @ApiResponse({ status: 200, type: QueueStateDto })
+  @ApiOperation({ operationId: 'pollQueue', summary: "Poll a place's state with its ticket (a heartbeat while waiting)" })
+  @ApiResponse({ status: 200, type: QueueStateDto, description: 'the QueueState of the place' })
   @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'INVALID_TICKET' })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'EVENT_NOT_FOUND' })
   @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'POLL_TOO_FREQUENT (with retry-after)' })

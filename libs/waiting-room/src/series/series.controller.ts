@@ -14,12 +14,13 @@ export class EventSeriesController {
 
   @Get(':eventId/series')
   @ApiOperation({
+    operationId: 'getEventSeries',
     summary: "An event's recent history: one point per sampling interval",
     description:
       'The scheduler samples every event once per interval (10 s by default: ten scheduler ticks, ' +
       'between 1 and 10 s) and keeps an hour. Rates per minute come from consecutive samples.',
   })
-  @ApiResponse({ status: 200, type: EventSeriesDto })
+  @ApiResponse({ status: 200, type: EventSeriesDto, description: 'the sampled history, oldest point first' })
   @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED: minutes is not an integer 1..60' })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'EVENT_NOT_FOUND' })
   async get(@Param('eventId') eventId: string, @Query() query: SeriesQueryDto): Promise<EventSeriesDto> {
