@@ -260,7 +260,7 @@ describe.each(STORE_MODES)('GET /v1/admin/events/{eventId}/series (%s store)', (
     // A fraction is refused (400): a client generated from the document must not send one.
     const minutes = operation.parameters.find((p: { name: string }) => p.name === 'minutes');
     expect(minutes.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 60, default: 30 });
-    expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '404']);
+    expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '404', '503']);
     const schemas = doc.body.components.schemas;
     expect(Object.keys(schemas.EventSeriesDto.properties).sort()).toEqual(['eventId', 'intervalSec', 'minutes', 'points']);
     expect(Object.keys(schemas.SeriesPointDto.properties).sort()).toEqual([
