@@ -26,7 +26,8 @@ export class DependencyState {
       return;
     }
     this.outages.set(name, { since: this.now(), refused: reqId === undefined ? 0 : 1 });
-    this.logger.warn({ msg: `${name} is unavailable${reason ? `: ${reason}` : ''}`, dependency: name, ...(reqId ? { reqId } : {}) });
+    const why = reason ? lastLine(reason) : '';
+    this.logger.warn({ msg: `${name} is unavailable${why ? `: ${why}` : ''}`, dependency: name, ...(reqId ? { reqId } : {}) });
   }
 
   /** `name` answered. Logs only if it was unavailable. */
@@ -50,3 +51,15 @@ export class DependencyState {
 
 /** The process's one view of its dependencies: the error filter and the drivers' event listeners share it. */
 export const dependencyState = new DependencyState();
+
+/**
+ * One line per state change: a driver's multi-line message (Prisma quotes the calling code first)
+ * is told by its last line, which says what happened ("Can't reach database server at …").
+ */
+function lastLine(reason: string): string {
+  const lines = reason
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  return lines[lines.length - 1] ?? '';
+}
