@@ -98,11 +98,19 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
           eventStatus: 'OPEN',
           status: 'WAIT',
           ticket: expect.any(String),
-          expectedInfo: { rank, waitSeconds: expect.any(Number), time: expect.any(String) },
+          expectedInfo: {
+            rank,
+            waitSeconds: expect.any(Number),
+            time: expect.any(String),
+            waitSecondsP25: expect.any(Number),
+            waitSecondsP75: expect.any(Number),
+          },
           pollAfterMs: expect.any(Number),
         });
         expect(Number.isInteger(state.expectedInfo.waitSeconds)).toBe(true);
         expect(state.expectedInfo.waitSeconds).toBeGreaterThan(0);
+        expect(state.expectedInfo.waitSecondsP25).toBeLessThanOrEqual(state.expectedInfo.waitSeconds);
+        expect(state.expectedInfo.waitSecondsP75).toBeGreaterThanOrEqual(state.expectedInfo.waitSeconds);
         expect(state.expectedInfo.time).toBe(hhmm(state.expectedInfo.waitSeconds));
         expect(state.pollAfterMs).toBeGreaterThanOrEqual(0);
         expect(state.pollAfterMs).toBeLessThanOrEqual(100_000);
@@ -132,11 +140,19 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
       const paused = await newEvent({ limitCnt: 10, status: 'PAUSED' });
       const state = await enterOk({ eventId: paused, id: 'p1' });
       // A PAUSED event queues even with room and nobody waiting.
-      expect(state).toMatchObject({ status: 'WAIT', eventStatus: 'PAUSED', expectedInfo: { rank: 1, waitSeconds: null, time: null } });
+      expect(state).toMatchObject({
+        status: 'WAIT',
+        eventStatus: 'PAUSED',
+        expectedInfo: { rank: 1, waitSeconds: null, time: null, waitSecondsP25: null, waitSecondsP75: null },
+      });
 
       const none = await newEvent({ limitCnt: 0 });
       const waiting = await enterOk({ eventId: none, id: 'n1' });
-      expect(waiting).toMatchObject({ status: 'WAIT', eventStatus: 'OPEN', expectedInfo: { rank: 1, waitSeconds: null, time: null } });
+      expect(waiting).toMatchObject({
+        status: 'WAIT',
+        eventStatus: 'OPEN',
+        expectedInfo: { rank: 1, waitSeconds: null, time: null, waitSecondsP25: null, waitSecondsP75: null },
+      });
       expect(await stats(none)).toMatchObject({ waiting: 1, active: 0, admittedTotal: 0 });
     });
 

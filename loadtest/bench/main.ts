@@ -18,6 +18,7 @@ import { measureCallbacks } from './measure/callbacks.js';
 import { profileUnderLoad } from './measure/cpu-profile.js';
 import { measureEnter, nextIdPrefix } from './measure/enter.js';
 import { measureJournalLag } from './measure/journal-lag.js';
+import { ESTIMATE_SCENARIOS, simulateEstimateAccuracy } from './measure/estimate-accuracy.js';
 import { measureMemory, usedMemory } from './measure/memory.js';
 import { measurePoll } from './measure/poll.js';
 import { measurePromotion } from './measure/promotion.js';
@@ -209,6 +210,15 @@ async function main(): Promise<number> {
         results.callbacks = await measureCallbacks(ctx);
       },
       'callbacks',
+    );
+
+    await step(
+      'estimate accuracy: simulated sales on a fake clock',
+      async () => {
+        results.estimates = [];
+        for (const scenario of ESTIMATE_SCENARIOS) results.estimates.push(await simulateEstimateAccuracy(scenario));
+      },
+      'estimates',
     );
 
     results.finishedAt = new Date();

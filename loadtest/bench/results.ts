@@ -2,6 +2,7 @@ import type { MachineInfo } from './machine.js';
 import type { CallbackFigures } from './measure/callbacks.js';
 import type { ProfileFigures } from './measure/cpu-profile.js';
 import type { EnterFigures } from './measure/enter.js';
+import type { EstimateAccuracy } from './measure/estimate-accuracy.js';
 import type { JournalLagFigures } from './measure/journal-lag.js';
 import type { MemoryFigures } from './measure/memory.js';
 import type { PollFigures } from './measure/poll.js';
@@ -25,6 +26,8 @@ export interface BenchResults {
   enter?: EnterFigures;
   journalLag?: JournalLagFigures;
   callbacks?: CallbackFigures;
+  /** The estimate told at entry against the wait had, in the simulated scenarios. */
+  estimates?: EstimateAccuracy[];
   /** Steps that failed, with the error. */
   problems: { step: string; message: string }[];
 }

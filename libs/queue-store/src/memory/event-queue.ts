@@ -254,7 +254,8 @@ export class EventQueue {
 
   /** rate-buckets-2.lua, then set-rate-2.lua (the rule between them is the domain's). */
   refreshRate(now: number): number | null {
-    this.rate = measuredAdmissionRate(this.rateBuckets, now);
+    const { limitCnt, sessionTtlMs } = this.config;
+    this.rate = measuredAdmissionRate(this.rateBuckets, now, { limitCnt, sessionTtlSec: sessionTtlMs / 1000 });
     for (const bucket of staleRateBuckets(this.rateBuckets.keys(), now)) this.rateBuckets.delete(bucket);
     return this.rate;
   }

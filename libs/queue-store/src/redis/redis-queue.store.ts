@@ -118,10 +118,10 @@ export class RedisQueueStore implements QueueStore {
   async refreshRate(eventId: string): Promise<number | null> {
     const window = numbers(await this.run('rate-buckets', eventId, []));
     if (window.length === 0) return null;
-    const [now, ...counts] = window;
+    const [now, limitCnt, sessionTtlMs, ...counts] = window;
     const buckets = new Map<number, number>();
     for (let i = 0; i + 1 < counts.length; i += 2) buckets.set(counts[i], counts[i + 1]);
-    const rate = measuredAdmissionRate(buckets, now);
+    const rate = measuredAdmissionRate(buckets, now, { limitCnt, sessionTtlSec: sessionTtlMs / 1000 });
     const stale = staleRateBuckets(buckets.keys(), now);
     await this.run('set-rate', eventId, [rate === null ? '' : String(rate), ...stale]);
     this.rates.set(eventId, rate);
