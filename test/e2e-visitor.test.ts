@@ -675,12 +675,13 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
         ['/.well-known/jwks.json', 'GET'],
       ]) {
         const preflight = await foyer.http.request('OPTIONS', path, {
-          headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'content-type,authorization' },
+          headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'content-type,authorization,idempotency-key' },
         });
         expect({ path, status: preflight.status }).toEqual({ path, status: 204 });
         expect(preflight.headers.get('access-control-allow-origin')).toMatch(/^(\*|https:\/\/shop\.example)$/);
         expect(preflight.headers.get('access-control-allow-methods') ?? '').toContain(method);
         expect((preflight.headers.get('access-control-allow-headers') ?? '').toLowerCase()).toContain('authorization');
+        expect((preflight.headers.get('access-control-allow-headers') ?? '').toLowerCase()).toContain('idempotency-key');
       }
 
       const eventId = await newEvent({ limitCnt: 0, minPollIntervalMs: 5000, waitTimeoutSec: 60 });
