@@ -58,7 +58,7 @@ export class QueueController {
     required: false,
     description:
       'A fresh random key per new enter (the page and the SDK send 128 random bits as 32 hex digits), sent again unchanged on every retry of that enter. ' +
-      '16 to 128 printable ASCII characters, else 400 VALIDATION_FAILED.',
+      '16 to 128 printable ASCII characters, else 400 VALIDATION_FAILED',
     schema: { type: 'string', minLength: 16, maxLength: 128, pattern: '^[\\x20-\\x7e]{16,128}$', example: '6f1c0e9a52d84b7f9a3e2c1d0b4a5f68' },
   })
   @ApiBody({
@@ -74,7 +74,11 @@ export class QueueController {
     },
   })
   @ApiResponse({ status: 200, type: QueueStateDto, description: 'the QueueState of the place' })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED (also a malformed Idempotency-Key), INVALID_JSON, ID_TOKEN_REQUIRED' })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'VALIDATION_FAILED, INVALID_JSON, ID_TOKEN_REQUIRED (a malformed Idempotency-Key is VALIDATION_FAILED)',
+  })
   @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'INVALID_TICKET, INVALID_ID_TOKEN' })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'EVENT_NOT_FOUND' })
   @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'EVENT_NOT_OPEN, ALREADY_QUEUED, IDEMPOTENCY_KEY_REUSED (nothing happened)' })
