@@ -39,7 +39,7 @@ export class QueueController {
     description:
       'Answers ENTER at once while the event is OPEN, nobody waits and there is room; else WAIT with rank and ETA. ' +
       'With `authorization: Bearer <ticket>` it resumes the place (paced like a poll). An EXPIRED place enters again at the back. ' +
-      'Only enters that take a new place count against ENTER_RATE_LIMIT_PER_MIN.\n\n' +
+      'Enters without a ticket count against ENTER_RATE_LIMIT_PER_MIN, retries with an Idempotency-Key too (an unpaced retry is no way to poll).\n\n' +
       'Send an `Idempotency-Key` (a fresh random key per new enter) and send the same key again on every retry of that enter: ' +
       'the key is recorded with the place in the same atomic step, so a retry finds the place even when the first try ran after its answer was lost. ' +
       'The same key with the same body answers that place as it stands now (same ticket; once it lapsed, its EXPIRED or BLOCK state), never a new one; ' +
