@@ -1,4 +1,5 @@
 import type { LoadResult } from './load/load-generator.js';
+import type { EnterKeyMemoryFigures } from './measure/enter-key-memory.js';
 import type { BenchResults } from './results.js';
 import { sizeLabel } from './bench-context.js';
 import { ESTIMATE_TARGETS } from './measure/estimate-accuracy.js';
@@ -256,6 +257,9 @@ export function renderReport(r: BenchResults): string {
     );
     lines.push('');
   }
+  if (r.enterKeyMemory) {
+    lines.push(...enterKeyMemoryLines(r.enterKeyMemory));
+  }
 
   if (r.callbacks) {
     lines.push('### Callbacks');
@@ -371,4 +375,22 @@ export function spliceReport(existing: string | null, generated: string): string
     if (begin >= 0 && end > begin) return existing.slice(0, begin) + block + existing.slice(end + END_MARK.length);
   }
   return `# Benchmarks\n\nMeasured by \`npm run bench\` (loadtest/bench/); see README.md, "Load testing and benchmarks".\n\n${block}\n`;
+}
+
+/** Bytes per waiter with and without Idempotency-Keys, one row per way of entering. */
+export function enterKeyMemoryLines(figures: EnterKeyMemoryFigures): string[] {
+  const lines = [
+    `Enters with and without an \`Idempotency-Key\`, ${int(figures.waiters)} waiters each through the enter script (MEMORY USAGE, exact; ` +
+      'the outbox is held only until the forwarder moves it):',
+    '',
+    '| enters | `wait` + `seen` | `idem` | per waiter | outbox per waiter |',
+    '|---|---|---|---|---|',
+  ];
+  for (const v of figures.variants) {
+    lines.push(
+      `| ${v.name} | ${int(v.waitBytes + v.seenBytes)} B | ${int(v.idemBytes)} B | **${v.bytesPerWaiter.toFixed(1)} B** | ${v.logBytesPerWaiter.toFixed(1)} B |`,
+    );
+  }
+  lines.push('');
+  return lines;
 }

@@ -2,6 +2,7 @@ import type { MachineInfo } from './machine.js';
 import type { CallbackFigures } from './measure/callbacks.js';
 import type { ProfileFigures } from './measure/cpu-profile.js';
 import type { EnterFigures } from './measure/enter.js';
+import type { EnterKeyMemoryFigures } from './measure/enter-key-memory.js';
 import type { EstimateAccuracy } from './measure/estimate-accuracy.js';
 import type { JournalLagFigures } from './measure/journal-lag.js';
 import type { MemoryFigures } from './measure/memory.js';
@@ -18,6 +19,8 @@ export interface BenchResults {
   startedAt: Date;
   finishedAt: Date;
   memory?: MemoryFigures;
+  /** Redis bytes per waiter with and without Idempotency-Keys, through the enter script. */
+  enterKeyMemory?: EnterKeyMemoryFigures;
   polls: PollFigures[];
   /** CPU profiles under load: Foyer and the floor, poll and enter. */
   profiles: ProfileFigures[];

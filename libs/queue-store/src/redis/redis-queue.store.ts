@@ -5,6 +5,7 @@ import {
   RATE_BUCKET_MS,
   measuredAdmissionRate,
   staleRateBuckets,
+  type EnterOptions,
   type EnterResult,
   type ExitResult,
   type JournalBacklog,
@@ -69,8 +70,9 @@ export class RedisQueueStore implements QueueStore {
     return epoch === null || version === null ? null : Number(version);
   }
 
-  async enter(eventId: string, id: string): Promise<EnterResult> {
-    return decodeReply('enter', await this.run('enter', eventId, [id]), { eventId, id });
+  async enter(eventId: string, id: string, options: EnterOptions = {}): Promise<EnterResult> {
+    const args = [id, options.key?.hash ?? '', options.key?.serverId ?? '', options.answerHeld ? 1 : 0];
+    return decodeReply('enter', await this.run('enter', eventId, args), { eventId, id });
   }
 
   /**
