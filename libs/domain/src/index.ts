@@ -12,3 +12,4 @@ export * from './ports/queue-store.js';
 export * from './user-id.js';
 export * from './promotion.js';
 export * from './queue-config.js';
+export * from './storable-text.js';

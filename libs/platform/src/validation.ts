@@ -1,5 +1,5 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
-import { validationFailed, type FieldProblem } from '@foyer/domain';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE, validationFailed, type FieldProblem } from '@foyer/domain';
 
 /** Flattens class-validator's tree into one problem per bad field, named by its path. */
 export function toFieldProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
@@ -45,11 +45,42 @@ export function jsonDepth(value: unknown, limit = Infinity): number {
   return deepest;
 }
 
-/** Refuses over-deep bodies as a validation failure before the DTO transform sees them. */
+/**
+ * The first string in `value` (at any depth, keys included) that no store can hold, named by its
+ * path (`name`, `body.a.0`), or null. Iterative; call it on a value whose depth is already bounded.
+ */
+export function unstorableField(value: unknown, root: string): string | null {
+  const stack: [unknown, string][] = [[value, root]];
+  while (stack.length > 0) {
+    const [current, path] = stack.pop()!;
+    if (typeof current === 'string') {
+      if (!isStorableText(current)) return path;
+      continue;
+    }
+    if (current === null || typeof current !== 'object') continue;
+    for (const [key, child] of Object.entries(current)) {
+      const childPath = path ? `${path}.${key}` : key;
+      if (!isStorableText(key)) return childPath;
+      stack.push([child, childPath]);
+    }
+  }
+  return null;
+}
+
+/**
+ * Refuses, as validation failures before the DTO transform sees them: over-deep bodies, and any
+ * string of a body, query or path id that the stores cannot hold (a NUL byte would reach
+ * PostgreSQL, which refuses it with an error the caller would see as a 500).
+ */
 class FoyerValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && jsonDepth(value, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
       throw validationFailed([{ field: 'body', message: `the body nests deeper than ${MAX_BODY_DEPTH} levels` }]);
+    }
+    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
+      const found = unstorableField(value, metadata.data ?? '');
+      const field = found || metadata.type;
+      if (found !== null) throw validationFailed([{ field, message: `${field} ${UNSTORABLE_TEXT_MESSAGE}` }]);
     }
     return super.transform(value, metadata);
   }
