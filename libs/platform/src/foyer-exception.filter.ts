@@ -106,13 +106,14 @@ function toBody(exception: unknown, reqId: string | undefined): { body: ErrorBod
   const err = exception instanceof Error ? exception : undefined;
   // Node's own word for a request whose client went away (or was cut off: a request timeout, bad
   // chunking) while its body was read. Nobody receives this answer; it is the client's doing, not a 500.
-  if (isAbortedRequest(err)) return { body: make('MALFORMED_REQUEST', 'the connection closed before the request was read') };
+  if (isAbortedRequest(exception)) return { body: make('MALFORMED_REQUEST', 'the connection closed before the request was read') };
   logger.error({ msg: `500 INTERNAL_ERROR: ${err ? err.message : String(exception)}`, reqId, stack: err?.stack });
   return { body: make('INTERNAL_ERROR', 'internal error') };
 }
 
-function isAbortedRequest(err: (Error & { code?: string }) | undefined): boolean {
-  return err?.code === 'ECONNRESET' && err.message === 'aborted';
+function isAbortedRequest(exception: unknown): boolean {
+  const { code, message } = (exception ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'ECONNRESET' && message === 'aborted';
 }
 
 function make(code: ErrorCode, message: string): ErrorBody {

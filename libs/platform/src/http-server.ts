@@ -75,7 +75,7 @@ export function configureHttp(app: NestFastifyApplication, config: FoyerConfig):
   // hooks: the admin gate and CORS may answer from theirs.
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    if (lacksHost(request)) return void reply.code(400).send(MISSING_HOST_BODY);
+    if (lacksHost(request)) return void reply.code(400).header('connection', 'close').send(MISSING_HOST_BODY);
     done();
   });
   servePlainRoutes(app, fastify);
