@@ -15,7 +15,7 @@ import { settledState } from './support/observable-state.js';
 import { uniqueEventId } from './support/visitors.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_207);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 1_500);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 5_000);
 /** An answer slower than this is a hang. */
 const REQUEST_TIMEOUT_MS = 5_000;
 

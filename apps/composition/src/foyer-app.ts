@@ -124,7 +124,7 @@ function openApiDocument(app: NestFastifyApplication, config: FoyerConfig): Open
       // Every string of a request is checked before the route runs, path ids and queries included.
       const parameters = (operation.parameters ?? []) as { in?: string }[];
       if (parameters.some((parameter) => parameter.in === 'path' || parameter.in === 'query')) {
-        responses['400'] ??= errorBody('VALIDATION_FAILED: a path id or query value is malformed (NUL, an unpaired surrogate, a number out of range)');
+        responses['400'] ??= errorBody('VALIDATION_FAILED: a malformed path id or query value');
       }
       // Every /v1 route reads or writes the queue store or the database: while one does not answer, 503.
       if (path.startsWith('/v1/')) responses['503'] ??= errorBody('STORE_UNAVAILABLE: Redis or the database is not answering; try again shortly');
