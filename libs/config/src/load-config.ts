@@ -90,7 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FoyerConfig {
 function readHttpTimeouts(read: EnvReader): FoyerConfig['http'] {
   const headersTimeoutMs = read.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 });
   const requestTimeoutMs = read.int('HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000 });
-  if (headersTimeoutMs > requestTimeoutMs) read.problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  if (headersTimeoutMs > requestTimeoutMs) read.problem('HTTP_HEADERS_TIMEOUT_MS', 'must not exceed HTTP_REQUEST_TIMEOUT_MS');
   return { headersTimeoutMs, requestTimeoutMs };
 }
 
