@@ -57,6 +57,23 @@ describe('bad input and slow clients over HTTP (redis store)', () => {
     });
   });
 
+  it('refuses a body that is no JSON object, or has a field named like a member of every object, with 400', async () => {
+    await changesNothing(async () => {
+      for (const raw of ['null', '[]', '[{"name":"x"}]', '"text"', '7']) {
+        const answer = await foyer.http.request('PATCH', `/v1/admin/events/${eventId}`, { raw, token, headers: { 'content-type': 'application/json' } });
+        expect({ raw, status: answer.status, code: answer.body.code }).toEqual({ raw, status: 400, code: 'VALIDATION_FAILED' });
+      }
+      for (const field of ['valueOf', 'toString', 'constructor', 'hasOwnProperty']) {
+        const answer = await foyer.http.post('/v1/callbacks', { callbackUrl: 'https://93.184.215.14/hook', groupId: 'g', body: {}, [field]: 1 }, { token });
+        expect({ field, status: answer.status, details: answer.body.details }).toEqual({
+          field,
+          status: 400,
+          details: [{ field, message: `property ${field} should not exist` }],
+        });
+      }
+    });
+  });
+
   it('refuses NUL in every path id of the OpenAPI document with 400 VALIDATION_FAILED', async () => {
     const document = (await foyer.http.get('/docs-json')).body as { paths: Record<string, Record<string, unknown>> };
     const withIds = Object.entries(document.paths).flatMap(([path, item]) =>

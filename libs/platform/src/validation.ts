@@ -74,6 +74,12 @@ export function unstorableField(value: unknown, root: string): string | null {
  */
 class FoyerValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Every request shape is an object: Nest would read `null` as `{}` (a PATCH that changes nothing, answered 200).
+    if (metadata.type === 'body' && isShape(metadata.metatype) && value !== undefined && !isPlainObject(value)) {
+      throw validationFailed([{ field: 'body', message: 'the body must be a JSON object' }]);
+    }
+    const inherited = metadata.type === 'body' && isShape(metadata.metatype) && isPlainObject(value) ? inheritedName(value as object) : undefined;
+    if (inherited !== undefined) throw validationFailed([{ field: inherited, message: `property ${inherited} should not exist` }]);
     if (metadata.type === 'body' && jsonDepth(value, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
       throw validationFailed([{ field: 'body', message: `the body nests deeper than ${MAX_BODY_DEPTH} levels` }]);
     }
@@ -84,6 +90,22 @@ class FoyerValidationPipe extends ValidationPipe {
     }
     return super.transform(value, metadata);
   }
+}
+
+/**
+ * A body field named like a member of every object (`valueOf`, `toString`, `constructor`): the DTO
+ * transform skips such keys silently, so whitelisting never sees them and the body would pass.
+ */
+function inheritedName(body: object): string | undefined {
+  return Object.keys(body).find((key) => key in Object.prototype);
+}
+
+function isShape(metatype: ArgumentMetadata['metatype']): boolean {
+  return typeof metatype === 'function' && ![Object, String, Number, Boolean, Array].includes(metatype as never);
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Strict DTO validation: unknown fields, wrong types and values out of range are `400 VALIDATION_FAILED`. */
