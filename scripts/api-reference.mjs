@@ -57,6 +57,11 @@ every body. A running Foyer serves the same as OpenAPI at \`/docs-json\` and as 
   people. \`400 VALIDATION_FAILED\` adds \`details\`, one \`{ field, message }\` per bad field. A
   store that does not answer is \`503 STORE_UNAVAILABLE\`, never a \`500\`. A refused request
   changes nothing.
+- **Bad input**: no string of a body, query or path id may hold NUL (U+0000) or an unpaired UTF-16
+  surrogate (\`400 VALIDATION_FAILED\`); no body may nest deeper than 32 levels. What Node refuses
+  before any route is answered with the same body: a request that is not HTTP/1.1 (bad chunking, no
+  \`Host\`) \`400 MALFORMED_REQUEST\`, one that did not arrive within \`HTTP_REQUEST_TIMEOUT_MS\`
+  \`408 REQUEST_TIMEOUT\`, headers over Node's limit \`431 HEADERS_TOO_LARGE\`; the connection is then closed.
 - **Credentials** are bearer tokens in \`authorization: Bearer <value>\`. Admin routes (\`/v1/admin/*\`,
   \`/v1/callbacks*\`) need \`ADMIN_API_KEY\`; without it every one answers \`401 UNAUTHORIZED\` and
   nothing else. Visitors hold a **ticket**: an opaque signed string in every \`WAIT\` and \`ENTER\`

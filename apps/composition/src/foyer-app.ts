@@ -105,9 +105,6 @@ function openApiDocument(app: NestFastifyApplication, config: FoyerConfig): Open
       responses: { '200': { description: 'OpenAPI 3 JSON', content: { 'application/json': { schema: { type: 'object' } } } } },
     },
   };
-  const schemas = (document.components ??= {}).schemas ?? {};
-  schemas.ClientErrorDto = CLIENT_ERROR_SCHEMA;
-  document.components.schemas = schemas;
   const errorBody = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponseDto' } } } });
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
@@ -124,30 +121,21 @@ function openApiDocument(app: NestFastifyApplication, config: FoyerConfig): Open
         const types = Object.keys((operation.requestBody as { content: Record<string, unknown> }).content);
         if (types.length === 1 && types[0] === 'application/json') responses['415'] ??= errorBody('UNSUPPORTED_MEDIA_TYPE: the body is not application/json');
       }
+      // Every string of a request is checked before the route runs, path ids and queries included.
+      const parameters = (operation.parameters ?? []) as { in?: string }[];
+      if (parameters.some((parameter) => parameter.in === 'path' || parameter.in === 'query')) {
+        responses['400'] ??= errorBody('VALIDATION_FAILED: a malformed path id or query value');
+      }
       // Every /v1 route reads or writes the queue store or the database: while one does not answer, 503.
       if (path.startsWith('/v1/')) responses['503'] ??= errorBody('STORE_UNAVAILABLE: Redis or the database is not answering; try again shortly');
       if (!Object.keys(responses).some((status) => status.startsWith('4'))) {
         // A route that refuses nothing itself still answers what Node and Fastify refuse before any route runs.
-        responses['431'] = {
-          description: "the request's headers (URL included) are over Node's size limit: answered before any route, by Fastify",
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/ClientErrorDto' } } },
-        };
+        responses['431'] = errorBody("HEADERS_TOO_LARGE: the request's headers (URL included) are over Node's size limit (answered before any route)");
       }
     }
   }
   return document;
 }
-
-/** The body Fastify itself gives a request it refuses before routing (not the contract's error body). */
-const CLIENT_ERROR_SCHEMA: NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>[string] = {
-  type: 'object',
-  properties: {
-    statusCode: { type: 'integer', example: 431 },
-    error: { type: 'string', example: 'Request Header Fields Too Large' },
-    message: { type: 'string', example: 'Exceeded maximum allowed HTTP header size' },
-  },
-  required: ['statusCode', 'error', 'message'],
-};
 
 function openApiConfig(config: FoyerConfig) {
   return (

@@ -68,7 +68,7 @@ export class FoyerCoreModule {
         inject: [QUEUE_STORE, DATABASE],
       },
       { provide: TicketCodec, useFactory: () => new TicketCodec(config.ticketSecret) },
-      { provide: IdTokenVerifier, useFactory: () => new IdTokenVerifier(config.entryTokenSecret) },
+      { provide: IdTokenVerifier, useFactory: () => new IdTokenVerifier(config.entryTokenSecret, undefined, config.entryTokenMaxTtlSec) },
       {
         provide: SuccessTokens,
         useFactory: () =>

@@ -37,6 +37,10 @@ export interface FoyerConfig {
   ticketSecret: string;
   /** `null`: idTokens are refused and `SIGNED` events cannot be made. */
   entryTokenSecret: string | null;
+  /** An idToken whose `exp` lies further ahead than this many seconds is refused. */
+  entryTokenMaxTtlSec: number;
+  /** How long a client may take to send its request: its headers, and the whole of it with the body. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number };
   callbacks: {
     /** `whsec_` + base64. */
     signingSecret: string;

@@ -241,6 +241,17 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...GIVEN_SECRETS, PORT: '65536', TRUST_PROXY_HOPS: '33' })).toHaveLength(2);
   });
 
+  it('reads the HTTP timeouts and the idToken lifetime bound, headers no longer than the whole request', () => {
+    const defaults = loadConfig(GIVEN_SECRETS);
+    expect({ http: defaults.http, ttl: defaults.entryTokenMaxTtlSec }).toEqual({ http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 }, ttl: 86_400 });
+    const given = loadConfig({ ...GIVEN_SECRETS, HTTP_HEADERS_TIMEOUT_MS: '500', HTTP_REQUEST_TIMEOUT_MS: '2000', ENTRY_TOKEN_MAX_TTL_SEC: '600' });
+    expect({ http: given.http, ttl: given.entryTokenMaxTtlSec }).toEqual({ http: { headersTimeoutMs: 500, requestTimeoutMs: 2000 }, ttl: 600 });
+    expect(problemsOf({ ...GIVEN_SECRETS, HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '1000' })).toEqual([
+      'HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS',
+    ]);
+    expect(problemsOf({ ...GIVEN_SECRETS, ENTRY_TOKEN_MAX_TTL_SEC: '0' })).toHaveLength(1);
+  });
+
   it('refuses malformed Redis settings', () => {
     expect(problemsOf({ ...GIVEN_SECRETS, REDIS_CLUSTER_NODES: 'a:7000,b' })).toEqual([
       'REDIS_CLUSTER_NODES: must be host:port entries separated by commas, got "b"',

@@ -28,6 +28,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FoyerConfig {
   const given = readGivenSecrets(read, production);
   const entryTokenSecret = read.secret('ENTRY_TOKEN_SECRET') ?? null;
   if (production && entryTokenSecret !== null) requireBytes(read, 'ENTRY_TOKEN_SECRET', entryTokenSecret);
+  const entryTokenMaxTtlSec = read.int('ENTRY_TOKEN_MAX_TTL_SEC', 86_400, { min: 1, max: 31_536_000 });
   const tokenPublicKeysPem = readPublicKeys(read);
   const callbacks = {
     allowPrivate: read.bool('CALLBACK_ALLOW_PRIVATE', false),
@@ -42,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FoyerConfig {
   const corsOrigins = readCorsOrigins(read);
   const journalRetentionDays = read.int('JOURNAL_RETENTION_DAYS', 30, { min: 1, max: 36_500 });
   const callbackRetentionDays = read.int('CALLBACK_RETENTION_DAYS', 7, { min: 1, max: 36_500 });
+  const http = readHttpTimeouts(read);
   const roles = readRoles(read);
   const logLevel = read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
 
@@ -67,6 +69,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FoyerConfig {
     tokenPublicKeysPem,
     ticketSecret: given.ticketSecret ?? generated!.ticketSecret,
     entryTokenSecret,
+    entryTokenMaxTtlSec,
+    http,
     callbacks: { signingSecret: given.callbackSigningSecret ?? generated!.callbackSigningSecret, ...callbacks },
     schedulerTickMs,
     enterRateLimitPerMin,
@@ -77,6 +81,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FoyerConfig {
     roles,
     logLevel,
   };
+}
+
+/**
+ * A slow client (a body sent a byte at a time) holds a connection and its parser; these bound it.
+ * Node answers 408 when one runs out. Headers come first, so their bound cannot exceed the whole's.
+ */
+function readHttpTimeouts(read: EnvReader): FoyerConfig['http'] {
+  const headersTimeoutMs = read.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 });
+  const requestTimeoutMs = read.int('HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000 });
+  if (headersTimeoutMs > requestTimeoutMs) read.problem('HTTP_HEADERS_TIMEOUT_MS', 'must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  return { headersTimeoutMs, requestTimeoutMs };
 }
 
 function readPublicUrl(read: EnvReader, port: number): string {

@@ -13,3 +13,4 @@ export * from './user-id.js';
 export * from './idempotency-key.js';
 export * from './promotion.js';
 export * from './queue-config.js';
+export * from './storable-text.js';

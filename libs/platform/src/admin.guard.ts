@@ -24,8 +24,22 @@ export class AdminGuard implements CanActivate {
   }
 }
 
-/** Paths only an admin may reach: every `/v1/admin/*` and `/v1/callbacks*` route. */
-const ADMIN_PATH = /^\/+v1\/(admin(\/|\?|$)|callbacks(\/|\?|$))/;
+/** Paths only an admin may reach: every `/v1/admin/*` and `/v1/callbacks*` route (matched on the decoded path). */
+const ADMIN_PATH = /^\/+v1\/(admin(\/|$)|callbacks(\/|$))/;
+
+/**
+ * The path as the router matches it: percent-escapes decoded (`/v1/%61dmin` is `/v1/admin`), the
+ * query left off. A path that does not decode is matched as it is (the router refuses it anyway).
+ */
+export function decodedPath(url: string): string {
+  const query = url.indexOf('?');
+  const path = query >= 0 ? url.slice(0, query) : url;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
 
 /**
  * The same check as `AdminGuard`, made in Fastify's first hook: before the body is parsed and
@@ -50,7 +64,7 @@ export const UNAUTHORIZED_BODY = {
 export function adminGate(adminApiKey: string): (request: Pick<FastifyRequest, 'url' | 'headers'>) => boolean {
   const expected = digest(adminApiKey);
   return (request) => {
-    if (!ADMIN_PATH.test(request.url)) return false;
+    if (!ADMIN_PATH.test(decodedPath(request.url))) return false;
     const presented = bearer(request.headers.authorization);
     return presented === null || !timingSafeEqual(digest(presented), expected);
   };

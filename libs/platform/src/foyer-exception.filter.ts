@@ -14,6 +14,7 @@ interface ErrorBody {
 export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   VALIDATION_FAILED: 400,
   INVALID_JSON: 400,
+  MALFORMED_REQUEST: 400,
   ID_TOKEN_REQUIRED: 400,
   GROUP_REQUIRED: 400,
   CALLBACK_URL_FORBIDDEN: 400,
@@ -32,7 +33,9 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   IDEMPOTENCY_KEY_REUSED: 409,
   MESSAGE_ID_CONFLICT: 409,
   CALLBACK_NOT_DEAD: 409,
+  REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
+  HEADERS_TOO_LARGE: 431,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   POLL_TOO_FREQUENT: 429,
@@ -102,8 +105,16 @@ function toBody(exception: unknown, reqId: string | undefined): { body: ErrorBod
     if (code && status < 500) return { body: { statusCode: status, code, message: exception.message } };
   }
   const err = exception instanceof Error ? exception : undefined;
+  // Node's own word for a request whose client went away (or was cut off: a request timeout, bad
+  // chunking) while its body was read. Nobody receives this answer; it is the client's doing, not a 500.
+  if (isAbortedRequest(exception)) return { body: make('MALFORMED_REQUEST', 'the connection closed before the request was read') };
   logger.error({ msg: `500 INTERNAL_ERROR: ${err ? err.message : String(exception)}`, reqId, stack: err?.stack });
   return { body: make('INTERNAL_ERROR', 'internal error') };
+}
+
+function isAbortedRequest(exception: unknown): boolean {
+  const { code, message } = (exception ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'ECONNRESET' && message === 'aborted';
 }
 
 function make(code: ErrorCode, message: string): ErrorBody {

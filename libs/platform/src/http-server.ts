@@ -7,6 +7,7 @@ import type { FoyerConfig } from '@foyer/config';
 import { FoyerExceptionFilter } from './foyer-exception.filter.js';
 import { FoyerMetrics } from './metrics.js';
 import { adminGate, registerAdminGate, UNAUTHORIZED_BODY } from './admin.guard.js';
+import { answerClientError, lacksHost, MISSING_HOST_BODY } from './client-error.js';
 import { servePlainRoutes } from './plain-route.js';
 import { registerVisitorCors } from './visitor-cors.js';
 import { createValidationPipe } from './validation.js';
@@ -28,6 +29,16 @@ export function createFastifyAdapter(config: FoyerConfig): FastifyAdapter {
     // While draining, requests already on a connection are still served (the stores close only
     // after HTTP has drained); Fastify's own 503 would not carry the contract's error body.
     return503OnClosing: false,
+    // A slow client (headers or a body trickled in) is answered 408 once its time is up, instead
+    // of holding a connection for ever. Node checks these every `connectionsCheckingInterval`.
+    requestTimeout: config.http.requestTimeoutMs,
+    http: {
+      headersTimeout: config.http.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
+      requireHostHeader: false,
+    },
+    // What Node refuses before any request exists gets the contract's error body too.
+    clientErrorHandler: answerClientError,
     // Refusals Fastify makes before routing and before any hook (a malformed %-escape, an
     // over-long path parameter) get the contract's body: 401 on admin paths without the key, as
     // everywhere there, else 404, since no route can match such a path.
@@ -64,6 +75,7 @@ export function configureHttp(app: NestFastifyApplication, config: FoyerConfig):
   // hooks: the admin gate and CORS may answer from theirs.
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    if (lacksHost(request)) return void reply.code(400).header('connection', 'close').send(MISSING_HOST_BODY);
     done();
   });
   servePlainRoutes(app, fastify);

@@ -10,3 +10,4 @@ export * from './validation.js';
 export * from './http-server.js';
 export * from './foyer-logger.js';
 export * from './dependency-state.js';
+export * from './client-error.js';

@@ -1,6 +1,6 @@
 import { IsInt, Max, Min, validateSync } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
-import { toFieldProblems } from './validation.js';
+import { toFieldProblems, unstorableField } from './validation.js';
 
 class Limits {
   @IsInt()
@@ -23,5 +23,17 @@ describe('toFieldProblems', () => {
 
   it('says a missing required field is required', () => {
     expect(problemsOf({})).toEqual([{ field: 'limitCnt', message: 'limitCnt is required' }]);
+  });
+});
+
+describe('unstorableField', () => {
+  it('names the first string, value or key, that holds NUL or an unpaired surrogate, at any depth', () => {
+    expect(unstorableField({ name: 'fine', tags: ['a', 'b'] }, '')).toBeNull();
+    expect(unstorableField({ name: 'a\u0000b' }, '')).toBe('name');
+    expect(unstorableField({ body: { list: ['ok', 'x\ud800'] } }, '')).toBe('body.list.1');
+    expect(unstorableField({ ['k\u0000']: 1 }, '')).toBe('k\u0000');
+    expect(unstorableField('\udc00', 'eventId')).toBe('eventId');
+    // A surrogate pair is one well-formed character.
+    expect(unstorableField({ name: '\ud83d\ude00' }, '')).toBeNull();
   });
 });

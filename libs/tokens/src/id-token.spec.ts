@@ -106,3 +106,21 @@ describe('IdTokenVerifier', () => {
     }
   });
 });
+
+describe('IdTokenVerifier and far-off expiry', () => {
+  const clock = new FakeClock(NOW);
+
+  it('refuses a genuine token whose exp lies further ahead than the bound, saying so', async () => {
+    const verifier = new IdTokenVerifier(SECRET, clock, 3600);
+    expect(await verifier.verify(mint({ ...VALID, exp: NOW_S + 3600 }), 'concert-2026')).toBe('user-123');
+    await expect(verifier.verify(mint({ ...VALID, exp: NOW_S + 3601 }), 'concert-2026')).rejects.toMatchObject({
+      code: 'INVALID_ID_TOKEN',
+      message: expect.stringContaining('ENTRY_TOKEN_MAX_TTL_SEC'),
+    });
+  });
+
+  it('bounds exp at a day by default', async () => {
+    const verifier = new IdTokenVerifier(SECRET, clock);
+    await expect(verifier.verify(mint({ ...VALID, exp: NOW_S + 5 * 365 * 86_400 }), 'concert-2026')).rejects.toMatchObject({ code: 'INVALID_ID_TOKEN' });
+  });
+});

@@ -84,7 +84,11 @@ function IngestRoute(): MethodDecorator {
     ApiHeader({ name: 'webhook-id', required: false, description: 'used like idempotency-key when that is absent' }),
     ApiResponse({ status: 202, type: AcceptedCallbackDto, description: 'accepted for ordered delivery' }),
     ApiResponse({ status: 200, type: AcceptedCallbackDto, description: 'a duplicate (same idempotency key, same content)' }),
-    ApiResponse({ status: 400, type: ErrorResponseDto, description: 'INVALID_JSON, GROUP_REQUIRED' }),
+    ApiResponse({
+      status: 400,
+      type: ErrorResponseDto,
+      description: 'INVALID_JSON, GROUP_REQUIRED, VALIDATION_FAILED (a bad group, or a body nested deeper than 32)',
+    }),
     ApiResponse({ status: 404, type: ErrorResponseDto, description: 'ROUTE_NOT_FOUND' }),
     ApiResponse({ status: 409, type: ErrorResponseDto, description: 'MESSAGE_ID_CONFLICT' }),
   );

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FoyerConfig } from '@foyer/config';
 import { FoyerError, validationFailed } from '@foyer/domain';
-import { CONFIG } from '@foyer/platform';
+import { CONFIG, jsonDepth, MAX_BODY_DEPTH } from '@foyer/platform';
 import { contentHash, isGroupId, newMessageId, type OnDead } from '../message/callback-message.js';
 import { groupFromValue, resolveJsonPointer } from '../message/json-pointer.js';
 import { CallbackUrlPolicy } from '../security/callback-url-policy.js';
@@ -73,6 +73,10 @@ export class CallbackRoutesService {
       body = JSON.parse(text);
     } catch {
       throw new FoyerError('INVALID_JSON', 'the body is not valid JSON');
+    }
+    // The bound of `POST /v1/callbacks`, checked before anything walks the body.
+    if (jsonDepth(body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
+      throw validationFailed([{ field: 'body', message: `the body nests deeper than ${MAX_BODY_DEPTH} levels` }]);
     }
     const groupId = this.groupOf(route, pathGroup, body);
     return this.callbacks.accept({

@@ -18,3 +18,11 @@ describe('canonicalJson', () => {
     expect(canonicalJson(null)).toBe('null');
   });
 });
+
+describe('canonicalJson on deep input', () => {
+  it('serialises a value nested 100,000 deep without overflowing the call stack', () => {
+    const depth = 100_000;
+    const deep = JSON.parse('['.repeat(depth) + ']'.repeat(depth));
+    expect(canonicalJson(deep)).toBe('['.repeat(depth) + ']'.repeat(depth));
+  });
+});

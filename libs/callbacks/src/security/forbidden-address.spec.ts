@@ -50,6 +50,15 @@ describe('forbiddenAddressReason', () => {
   });
 });
 
+describe('IPv4-translated addresses (::ffff:0:0:0/96)', () => {
+  it('are judged as the IPv4 address they carry', () => {
+    expect(forbiddenAddressReason('::ffff:0:7f00:1')).toBe('loopback address (IPv4-translated)');
+    expect(forbiddenAddressReason('::ffff:0:169.254.169.254')).toBe('link-local (metadata) address (IPv4-translated)');
+    expect(forbiddenAddressReason('[::ffff:0:a00:1]')).toBe('private address (IPv4-translated)');
+    expect(forbiddenAddressReason('::ffff:0:93.184.215.14')).toBeNull();
+  });
+});
+
 describe('ipBytes', () => {
   it('expands IPv6 forms', () => {
     expect(ipBytes('::1')).toEqual([...Array(15).fill(0), 1]);

@@ -4,7 +4,7 @@ import { isIPv4, isIPv6 } from 'node:net';
  * Addresses a callback may not reach unless CALLBACK_ALLOW_PRIVATE=true: anything that is not a
  * public unicast address (loopback, private, link-local with the cloud metadata services,
  * unspecified, carrier-grade NAT, unique-local, multicast, reserved), in IPv4 and IPv6, and IPv4
- * addresses carried inside IPv6 (mapped, compatible, NAT64, 6to4) are judged as the IPv4 they carry.
+ * addresses carried inside IPv6 (mapped, translated, compatible, NAT64, 6to4) are judged as the IPv4 they carry.
  */
 
 interface Range {
@@ -41,6 +41,8 @@ const V6_RANGES: Range[] = [
 /** IPv6 prefixes whose addresses carry an IPv4 address, and where its four bytes sit. */
 const V6_CARRIERS: { range: Range; at: number }[] = [
   { range: v6('::ffff:0:0', 96, 'IPv4-mapped'), at: 12 },
+  // RFC 2765 SIIT: `::ffff:0:a.b.c.d`, which a translator turns into the IPv4 address it carries.
+  { range: v6('::ffff:0:0:0', 96, 'IPv4-translated'), at: 12 },
   { range: v6('::', 96, 'IPv4-compatible'), at: 12 },
   { range: v6('64:ff9b::', 96, 'NAT64'), at: 12 },
   { range: v6('2002::', 16, '6to4'), at: 2 },

@@ -6,11 +6,20 @@ import { EVENT_ID_PATTERN, type JournalRepository } from '@foyer/domain';
 import { AdminGuard, ErrorResponseDto, JOURNAL_REPOSITORY } from '@foyer/platform';
 
 export class JournalQueryDto {
-  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, description: 'return entries with a greater offset' })
+  // Offsets are PostgreSQL bigints read as JavaScript numbers: above 2^53 - 1 a number is no longer
+  // an exact integer (and above 2^63 - 1 no bigint), so larger values are refused, not passed on.
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: 0,
+    minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
+    description: 'return entries with a greater offset',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   after: number = 0;
 
   @ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 1000 })

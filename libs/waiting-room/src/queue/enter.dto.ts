@@ -19,7 +19,8 @@ export class EnterDto {
   id?: string;
 
   @ApiPropertyOptional({
-    description: "HS256 JWT from the customer's backend (claims sub, evt, exp; key ENTRY_TOKEN_SECRET). Required on SIGNED events. Never together with id.",
+    description:
+      "HS256 JWT from the customer's backend (claims sub, evt, exp at most ENTRY_TOKEN_MAX_TTL_SEC ahead; key ENTRY_TOKEN_SECRET). Required on SIGNED events. Never together with id.",
   })
   @ValidateIf((_object, value) => value !== undefined)
   @IsString()
