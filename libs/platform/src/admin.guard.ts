@@ -34,6 +34,7 @@ const ADMIN_PATH = /^\/+v1\/(admin(\/|$)|callbacks(\/|$))/;
 export function decodedPath(url: string): string {
   const query = url.indexOf('?');
   const path = query >= 0 ? url.slice(0, query) : url;
+  if (!path.includes('%')) return path;
   try {
     return decodeURIComponent(path);
   } catch {
