@@ -32,13 +32,15 @@ export async function createBacking(mode: StoreMode, extraEnv: Record<string, st
   const database = await createTestDatabase();
   const redis = createRedisPrefix();
   env.DATABASE_URL = database.url;
-  env.REDIS_URL = REDIS_URL;
+  // A test's own Redis Cluster (REDIS_CLUSTER_NODES in extraEnv) is thrown away whole; the shared Redis is cleaned by prefix.
+  const onCluster = env.REDIS_CLUSTER_NODES !== undefined;
+  if (!onCluster) env.REDIS_URL = REDIS_URL;
   env.REDIS_KEY_PREFIX = redis.prefix;
   return {
     mode,
     env,
     async dispose() {
-      await redis.cleanup();
+      if (!onCluster) await redis.cleanup();
       await database.drop();
       dataDir.remove();
     },
