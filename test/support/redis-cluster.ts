@@ -23,8 +23,9 @@ export const hasRedisServer = spawnSync('redis-server', ['--version']).status ==
 
 export interface RedisClusterOptions {
   /**
-   * `cluster-node-timeout`: how long a master may be silent before its replica takes over. Small,
-   * so a failover test waits seconds, not the default 15 s.
+   * `cluster-node-timeout`: how long a master may be silent before its replica takes over. Small
+   * (1–2 s) for a failover test; by default Redis's 15 s, so a loaded machine never fails a master
+   * over by accident.
    */
   nodeTimeoutMs?: number;
 }
@@ -56,7 +57,7 @@ export class LocalRedisCluster {
       const port = await freePort();
       if (!ports.includes(port)) ports.push(port);
     }
-    const cluster = new LocalRedisCluster(ports, mkdtempSync(join(tmpdir(), 'foyer-cluster-')), options.nodeTimeoutMs ?? 2_000);
+    const cluster = new LocalRedisCluster(ports, mkdtempSync(join(tmpdir(), 'foyer-cluster-')), options.nodeTimeoutMs ?? 15_000);
     try {
       await Promise.all(ports.map((port) => cluster.startServer(port)));
       await cluster.create();
@@ -79,19 +80,22 @@ export class LocalRedisCluster {
     const text = String(await this.command(port, 'CLUSTER', 'NODES'));
     const lines = text.trim().split('\n');
     const portOfId = new Map(lines.map((line) => [line.split(' ')[0], Number(line.split(' ')[1].split('@')[0].split(':').pop())]));
-    return lines
-      .map((line) => line.split(' '))
-      .filter((fields) => !fields[2].includes('fail') && !fields[2].includes('noaddr'))
-      .map((fields) => {
-        const nodePort = portOfId.get(fields[0])!;
-        if (fields[2].includes('slave')) return { port: nodePort, role: 'replica' as const, masterPort: portOfId.get(fields[3]), slots: [] };
-        const slots = fields
-          .slice(8)
-          .filter((range) => !range.startsWith('['))
-          .map((range) => range.split('-').map(Number))
-          .map(([from, to]) => [from, to ?? from] as [number, number]);
-        return { port: nodePort, role: 'master' as const, slots };
-      });
+    return (
+      lines
+        .map((line) => line.split(' '))
+        // `fail` (agreed dead), not `fail?` (one node's suspicion).
+        .filter((fields) => !fields[2].split(',').includes('fail') && !fields[2].includes('noaddr'))
+        .map((fields) => {
+          const nodePort = portOfId.get(fields[0])!;
+          if (fields[2].includes('slave')) return { port: nodePort, role: 'replica' as const, masterPort: portOfId.get(fields[3]), slots: [] };
+          const slots = fields
+            .slice(8)
+            .filter((range) => !range.startsWith('['))
+            .map((range) => range.split('-').map(Number))
+            .map(([from, to]) => [from, to ?? from] as [number, number]);
+          return { port: nodePort, role: 'master' as const, slots };
+        })
+    );
   }
 
   /** The port of the master that serves `slot` now. */
@@ -107,9 +111,27 @@ export class LocalRedisCluster {
     if (!server) return;
     this.servers.delete(port);
     if (server.exitCode === null && server.signalCode === null) {
+      server.kill('SIGCONT');
       server.kill('SIGKILL');
       await once(server, 'exit');
     }
+  }
+
+  /** Freezes one node (SIGSTOP): it holds its connections but answers nothing, as a stalled replica. */
+  freeze(port: number): void {
+    this.servers.get(port)?.kill('SIGSTOP');
+  }
+
+  thaw(port: number): void {
+    this.servers.get(port)?.kill('SIGCONT');
+  }
+
+  /** The replica of the master on `masterPort`. */
+  async replicaOf(masterPort: number): Promise<number> {
+    const nodes = await this.topology();
+    const replica = nodes.find((node) => node.role === 'replica' && node.masterPort === masterPort);
+    if (!replica) throw new Error(`the master on port ${masterPort} has no replica: ${JSON.stringify(nodes)}`);
+    return replica.port;
   }
 
   /**
@@ -120,17 +142,21 @@ export class LocalRedisCluster {
     await this.startServer(port);
   }
 
-  /** Waits until every slot is served, every node says `cluster_state:ok`, and every master has a synced replica. */
+  /**
+   * Waits until every node says `cluster_state:ok` and sees three masters serving slots, each with
+   * a replica (roles spread by gossip: one node may know before another), and every master has a
+   * synced replica.
+   */
   async waitUntilHealthy(timeoutMs = 60_000): Promise<void> {
     await eventually(
       async () => {
         for (const port of this.livePorts()) {
           if (!String(await this.command(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok')) return false;
+          const nodes = await this.topology(port);
+          const masters = nodes.filter((node) => node.role === 'master' && node.slots.length > 0);
+          if (masters.length !== MASTERS || !masters.every((m) => nodes.some((n) => n.role === 'replica' && n.masterPort === m.port))) return false;
         }
-        const nodes = await this.topology();
-        const masters = nodes.filter((node) => node.role === 'master' && node.slots.length > 0);
-        if (masters.length !== MASTERS) return false;
-        for (const master of masters) {
+        for (const master of (await this.topology()).filter((node) => node.role === 'master' && node.slots.length > 0)) {
           const replication = String(await this.command(master.port, 'INFO', 'replication'));
           if (!/^slave0:.*state=online/m.test(replication)) return false;
         }

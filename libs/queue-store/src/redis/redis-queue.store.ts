@@ -17,6 +17,7 @@ import {
   type QueueStore,
   type SweepResult,
   type VerifyResult,
+  StoreUnavailableError,
 } from '@foyer/domain';
 import { EXIT_PROMOTE_MAX } from '../exit-promotion.js';
 import { QueueKeys } from './queue-keys.js';
@@ -24,11 +25,39 @@ import { RateCopies } from './rate-copies.js';
 import { decodeHeartbeat, decodeReply, parseRate } from './script-replies.js';
 import { SCRIPT_KEYS, runScript, type EventScriptName, type ScriptArg } from './scripts.js';
 import { reportingOutages } from './redis-outages.js';
+import { ReplicaAcks, type ReplicaWaitOptions } from './replica-acks.js';
 
 export interface RedisQueueStoreOptions {
   /** Prefix of every key (`REDIS_KEY_PREFIX`), so deployments and test runs can share a server. */
   keyPrefix: string;
+  /**
+   * `REDIS_WAIT_REPLICAS` (with `REDIS_WAIT_TIMEOUT_MS`): the scripts that queue or admit answer
+   * only once `WAIT` has counted this many replicas holding them. Absent or 0: no WAIT.
+   */
+  waitForReplicas?: ReplicaWaitOptions;
+  /** Told after every WAIT how many replicas acknowledged which script: for a metric and the log. */
+  onReplicaAcks?: (report: ReplicaAckReport) => void;
 }
+
+/** The scripts whose writes are confirmed by WAIT: those that queue or admit. */
+export type ConfirmedScript = 'enter' | 'save-token' | 'promote' | 'exit';
+
+export interface ReplicaAckReport {
+  script: ConfirmedScript;
+  eventId: string;
+  wanted: number;
+  acked: number;
+}
+
+/**
+ * What a shortfall means per script. `enter` and `save-token` acknowledge a place or a session to
+ * the visitor: unconfirmed, they answer 503 rather than a place a failover could lose (the place is
+ * on the master; a retry with the same Idempotency-Key finds it). `promote` and `exit` answer nobody
+ * a place: the admitted user learns of it through a poll, whose `save-token` is confirmed before
+ * it answers ENTER; an exit lost in a failover leaves a session that runs to its end, which admits
+ * fewer, never more.
+ */
+const REFUSED_UNCONFIRMED: ReadonlySet<ConfirmedScript> = new Set(['enter', 'save-token']);
 
 /**
  * The queue on Redis (single or Cluster): every state change is one Lua script, so a change and
@@ -38,12 +67,17 @@ export interface RedisQueueStoreOptions {
 export class RedisQueueStore implements QueueStore {
   private readonly keys: QueueKeys;
   private readonly rates: RateCopies;
+  private readonly replicaAcks: ReplicaAcks | null;
+  private readonly onReplicaAcks: (report: ReplicaAckReport) => void;
 
   constructor(
     private readonly redis: Redis | Cluster,
     options: RedisQueueStoreOptions,
   ) {
     this.keys = new QueueKeys(options.keyPrefix);
+    const wait = options.waitForReplicas;
+    this.replicaAcks = wait && wait.replicas > 0 ? new ReplicaAcks(redis, wait) : null;
+    this.onReplicaAcks = options.onReplicaAcks ?? (() => undefined);
     this.rates = new RateCopies(async (eventId) => parseRate(await this.redis.hget(this.keys.eventKey(eventId, 'stats'), 'rate')));
     // Callers get the domain's StoreUnavailableError for an outage, not ioredis's errors.
     return reportingOutages(this);
@@ -69,7 +103,7 @@ export class RedisQueueStore implements QueueStore {
   }
 
   async enter(eventId: string, id: string): Promise<EnterResult> {
-    return decodeReply('enter', await this.run('enter', eventId, [id]), { eventId, id });
+    return decodeReply('enter', await this.runConfirmed('enter', eventId, [id]), { eventId, id });
   }
 
   /**
@@ -90,13 +124,13 @@ export class RedisQueueStore implements QueueStore {
   }
 
   async saveSuccessToken(place: Place, successToken: string): Promise<string | null> {
-    const stored = await this.run('save-token', place.eventId, [place.id, place.seq, place.epoch, successToken]);
+    const stored = await this.runConfirmed('save-token', place.eventId, [place.id, place.seq, place.epoch, successToken]);
     return typeof stored === 'string' ? stored : null;
   }
 
   async exit(place: Place): Promise<ExitResult> {
     const args = [place.id, place.seq, place.epoch, EXIT_PROMOTE_MAX, RATE_BUCKET_MS];
-    return decodeReply('exit', await this.run('exit', place.eventId, args), place);
+    return decodeReply('exit', await this.runConfirmed('exit', place.eventId, args), place);
   }
 
   async verify(place: Place): Promise<VerifyResult> {
@@ -104,7 +138,7 @@ export class RedisQueueStore implements QueueStore {
   }
 
   async promote(eventId: string, max: number): Promise<PromoteResult> {
-    const [admitted, abandoned] = numbers(await this.run('promote', eventId, [max, RATE_BUCKET_MS]));
+    const [admitted, abandoned] = numbers(await this.runConfirmed('promote', eventId, [max, RATE_BUCKET_MS]));
     return { admitted, abandoned };
   }
 
@@ -171,6 +205,19 @@ export class RedisQueueStore implements QueueStore {
 
   private run(name: EventScriptName, eventId: string, args: readonly ScriptArg[]): Promise<unknown> {
     return runScript(this.redis, name, this.keys.eventKeyList(eventId, SCRIPT_KEYS[name]), args);
+  }
+
+  /** `run`, then, with `REDIS_WAIT_REPLICAS`, WAIT for the replicas (see `REFUSED_UNCONFIRMED` for a shortfall). */
+  private async runConfirmed(name: ConfirmedScript, eventId: string, args: readonly ScriptArg[]): Promise<unknown> {
+    if (this.replicaAcks === null) return this.run(name, eventId, args);
+    const { replicas, timeoutMs } = this.replicaAcks.options;
+    const { reply, acked } = await this.replicaAcks.confirm(this.keys.eventKey(eventId, 'cfg'), () => this.run(name, eventId, args));
+    this.onReplicaAcks({ script: name, eventId, wanted: replicas, acked });
+    if (acked < replicas && REFUSED_UNCONFIRMED.has(name)) {
+      const why = `WAIT counted ${acked} of ${replicas} replicas holding the ${name} of event '${eventId}' within ${timeoutMs} ms`;
+      throw new StoreUnavailableError('Redis replication', new Error(why));
+    }
+    return reply;
   }
 }
 

@@ -1,0 +1,119 @@
+/**
+ * `REDIS_WAIT_REPLICAS` on a real Redis Cluster of three masters and three replicas: the scripts
+ * that queue or admit answer only once WAIT, sent to the master that ran them, counts the replica
+ * holding their write; when it cannot (the replica is frozen), a place is refused (503) rather than
+ * claimed, and every shortfall is reported.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Cluster } from 'ioredis';
+import { Redis } from 'ioredis';
+import { StoreUnavailableError, type EnterResult, type Place, type QueueConfig } from '@foyer/domain';
+import { createRedis, whenReady } from '../libs/queue-store/src/redis/redis-connection.js';
+import { RedisQueueStore, type ReplicaAckReport } from '../libs/queue-store/src/redis/redis-queue.store.js';
+import { eventIdsOnEveryMaster, LocalRedisCluster } from './support/redis-cluster.js';
+
+const PREFIX = 'wait:';
+const WAIT_TIMEOUT_MS = 300;
+
+function config(eventId: string, limitCnt: number): QueueConfig {
+  return { eventId, status: 'OPEN', limitCnt, sessionTtlMs: 600_000, waitTimeoutMs: 600_000, pollRefusalMs: 0, blockReentry: false, version: 1 };
+}
+
+function placed(result: EnterResult): Place {
+  if (result.outcome !== 'PLACED') throw new Error(`expected a place, got ${JSON.stringify(result)}`);
+  return result.state.place;
+}
+
+describe('REDIS_WAIT_REPLICAS on a Redis Cluster of three masters and three replicas', () => {
+  let cluster: LocalRedisCluster;
+  let redis: Cluster;
+  let store: RedisQueueStore;
+  const reports: ReplicaAckReport[] = [];
+
+  beforeAll(async () => {
+    cluster = await LocalRedisCluster.start();
+    redis = createRedis({ clusterNodes: cluster.ports.map((port) => ({ host: '127.0.0.1', port })), profile: 'api', name: 'wait-test' }) as Cluster;
+    await whenReady(redis);
+    store = new RedisQueueStore(redis, {
+      keyPrefix: PREFIX,
+      waitForReplicas: { replicas: 1, timeoutMs: WAIT_TIMEOUT_MS },
+      onReplicaAcks: (report) => reports.push(report),
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await store?.close();
+    await cluster?.stop();
+  });
+
+  /** What the replica of `masterPort` holds of a waiter, read on the replica itself. */
+  async function replicaWaitScore(masterPort: number, eventId: string, id: string): Promise<string | null> {
+    const replica = new Redis({ host: '127.0.0.1', port: await cluster.replicaOf(masterPort) });
+    try {
+      await replica.call('READONLY');
+      return await replica.zscore(`${PREFIX}ev:{${eventId}}:wait`, id);
+    } finally {
+      replica.disconnect();
+    }
+  }
+
+  it('answers a place only once the replica of its master holds it, on every master', async () => {
+    const events = await eventIdsOnEveryMaster(cluster, `held-${randomUUID().slice(0, 8)}`);
+    for (const { eventId, masterPort } of events) {
+      await store.configure(config(eventId, 1));
+      reports.length = 0;
+      const first = placed(await store.enter(eventId, 'first'));
+      expect(await store.saveSuccessToken(first, 'token-first')).toBe('token-first');
+      const second = placed(await store.enter(eventId, 'second'));
+      // Read at once after the answer: WAIT, not luck, put it there.
+      expect(await replicaWaitScore(masterPort, eventId, 'second')).toBe(String(second.seq));
+      expect(await store.exit(first)).toEqual({ outcome: 'EXITED', admitted: 1 });
+      expect(await store.promote(eventId, 10)).toEqual({ admitted: 0, abandoned: 0 });
+      expect(reports).toEqual(['enter', 'save-token', 'enter', 'exit', 'promote'].map((script) => ({ script, eventId, wanted: 1, acked: 1 })));
+    }
+  });
+
+  it('refuses a place its replica did not confirm (503), reports it, and admits by promotion all the same', async () => {
+    const [{ eventId, masterPort }] = await eventIdsOnEveryMaster(cluster, `frozen-${randomUUID().slice(0, 8)}`);
+    await store.configure(config(eventId, 0));
+    const replicaPort = await cluster.replicaOf(masterPort);
+    cluster.freeze(replicaPort);
+    try {
+      reports.length = 0;
+      const refused = await store.enter(eventId, 'unconfirmed').then(
+        () => 'answered',
+        (err: unknown) => err,
+      );
+      expect(refused).toBeInstanceOf(StoreUnavailableError);
+      expect(String((refused as Error).cause)).toMatch(/WAIT counted 0 of 1 replicas holding the enter/);
+      await store.configure({ ...config(eventId, 1), version: 2 });
+      // The place was taken on the master (a retry with the same key finds it); nobody was told it was safe.
+      expect(await store.promote(eventId, 10)).toEqual({ admitted: 1, abandoned: 0 });
+      expect(reports).toEqual([
+        { script: 'enter', eventId, wanted: 1, acked: 0 },
+        { script: 'promote', eventId, wanted: 1, acked: 0 },
+      ]);
+    } finally {
+      cluster.thaw(replicaPort);
+    }
+  });
+
+  it('waits for nobody with REDIS_WAIT_REPLICAS=0', async () => {
+    const [{ eventId, masterPort }] = await eventIdsOnEveryMaster(cluster, `nowait-${randomUUID().slice(0, 8)}`);
+    const unwaited = new RedisQueueStore(redis, {
+      keyPrefix: PREFIX,
+      waitForReplicas: { replicas: 0, timeoutMs: WAIT_TIMEOUT_MS },
+      onReplicaAcks: (r) => reports.push(r),
+    });
+    await unwaited.configure(config(eventId, 0));
+    const replicaPort = await cluster.replicaOf(masterPort);
+    cluster.freeze(replicaPort);
+    try {
+      reports.length = 0;
+      expect(placed(await unwaited.enter(eventId, 'fast')).seq).toBeGreaterThan(0);
+      expect(reports).toEqual([]);
+    } finally {
+      cluster.thaw(replicaPort);
+    }
+  });
+});
