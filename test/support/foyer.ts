@@ -2,9 +2,15 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, type FoyerConfig } from '@foyer/config';
 import { createFoyerHttpApp } from '@foyer/composition';
 import { HttpClient } from './http.js';
-import { createRedisPrefix, createTempDir, createTestDatabase, REDIS_URL } from './services.js';
+import { LocalRedisCluster, masterRotation } from './redis-cluster.js';
+import { createRedisPrefix, createTempDir, createTestDatabase, REDIS_URL, uniqueName } from './services.js';
 
-export type StoreMode = 'redis' | 'embedded';
+/**
+ * `redis-cluster`: a Redis Cluster of three masters and three replicas of the test file's own
+ * (`REDIS_CLUSTER_NODES`), started by `createBacking` and stopped by `dispose`. Not in
+ * `STORE_MODES`: files run a chosen part of their tests on it, with events spread over every master.
+ */
+export type StoreMode = 'redis' | 'embedded' | 'redis-cluster';
 export const STORE_MODES: StoreMode[] = ['redis', 'embedded'];
 export const ADMIN_KEY = 'test-admin-key';
 export const ENTRY_TOKEN_SECRET = 'test-entry-token-secret-of-enough-length';
@@ -13,6 +19,13 @@ export const ENTRY_TOKEN_SECRET = 'test-entry-token-secret-of-enough-length';
 export interface FoyerBacking {
   mode: StoreMode;
   env: Record<string, string>;
+  /** The backing's own Redis Cluster (mode `redis-cluster`). */
+  cluster?: LocalRedisCluster;
+  /**
+   * A fresh event id starting with `label`; on a cluster, each next one on the next master, so
+   * a file's events land on all three.
+   */
+  eventId(label: string): string;
   dispose(): Promise<void>;
 }
 
@@ -27,8 +40,10 @@ export async function createBacking(mode: StoreMode, extraEnv: Record<string, st
     ...extraEnv,
   };
   if (mode === 'embedded') {
-    return { mode, env, dispose: async () => dataDir.remove() };
+    return { mode, env, eventId: uniqueName, dispose: async () => dataDir.remove() };
   }
+  const cluster = mode === 'redis-cluster' ? await LocalRedisCluster.start() : undefined;
+  if (cluster) env.REDIS_CLUSTER_NODES = cluster.nodesEnv;
   const database = await createTestDatabase();
   const redis = createRedisPrefix();
   env.DATABASE_URL = database.url;
@@ -39,8 +54,11 @@ export async function createBacking(mode: StoreMode, extraEnv: Record<string, st
   return {
     mode,
     env,
+    cluster,
+    eventId: cluster ? await masterRotation(cluster) : uniqueName,
     async dispose() {
       if (!onCluster) await redis.cleanup();
+      await cluster?.stop();
       await database.drop();
       dataDir.remove();
     },

@@ -5,6 +5,7 @@
  * cluster agreeing on its configuration.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -228,6 +229,34 @@ export class LocalRedisCluster {
     const [code] = (await once(cli, 'exit')) as [number | null];
     if (code !== 0) throw new Error(`redis-cli --cluster create failed (${code}):\n${output}`);
   }
+}
+
+/**
+ * Event ids that take the masters in turn: the k-th id made lands on master k mod 3 (its slot is
+ * checked against the cluster's own slot table).
+ */
+export async function masterRotation(cluster: LocalRedisCluster): Promise<(label: string) => string> {
+  const masters = (await cluster.topology()).filter((node) => node.role === 'master' && node.slots.length > 0);
+  expect(masters).toHaveLength(MASTERS);
+  let made = 0;
+  return (label) => {
+    const master = masters[made++ % masters.length];
+    const base = `${label}-${randomBytes(4).toString('hex')}`;
+    for (let n = 0; ; n++) {
+      const slot = eventSlot(`${base}-${n}`);
+      if (master.slots.some(([from, to]) => slot >= from && slot <= to)) return `${base}-${n}`;
+    }
+  };
+}
+
+/** Asserts that every master of the cluster holds keys: the test's events did spread over all of them. */
+export async function expectKeysOnEveryMaster(cluster: LocalRedisCluster, prefix: string): Promise<void> {
+  const masters = (await cluster.topology()).filter((node) => node.role === 'master' && node.slots.length > 0);
+  const counts = await Promise.all(
+    masters.map(async (m) => ((await cluster.command(m.port, 'SCAN', 0, 'MATCH', `${prefix}ev:*`, 'COUNT', 10_000)) as [string, string[]])[1].length),
+  );
+  expect(counts).toHaveLength(MASTERS);
+  for (const count of counts) expect(count).toBeGreaterThan(0);
 }
 
 /**
