@@ -73,12 +73,23 @@ describe('REDIS_WAIT_REPLICAS on a Redis Cluster of three masters and three repl
     }
   });
 
-  it('refuses a place its replica did not confirm (503), reports it, and admits by promotion all the same', async () => {
+  it('refuses a place, session or exit its replica did not confirm (503), reports it, and admits by promotion all the same', async () => {
     const [{ eventId, masterPort }] = await eventIdsOnEveryMaster(cluster, `frozen-${randomUUID().slice(0, 8)}`);
-    await store.configure(config(eventId, 0));
+    await store.configure(config(eventId, 1));
+    const admitted = placed(await store.enter(eventId, 'admitted'));
+    expect(await store.saveSuccessToken(admitted, 'token-admitted')).toBe('token-admitted');
+    await store.configure({ ...config(eventId, 1), limitCnt: 0, version: 2 });
     const replicaPort = await cluster.replicaOf(masterPort);
     cluster.freeze(replicaPort);
     try {
+      reports.length = 0;
+      // The exit is done on the master; retried, it answers ALREADY_EXITED (or exits again on a new master that lost it).
+      await expect(store.exit(admitted)).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect(await store.exit(admitted).catch((err: unknown) => err)).toBeInstanceOf(StoreUnavailableError);
+      expect(reports.map((r) => [r.script, r.acked])).toEqual([
+        ['exit', 0],
+        ['exit', 0],
+      ]);
       reports.length = 0;
       const refused = await store.enter(eventId, 'unconfirmed').then(
         () => 'answered',
@@ -86,12 +97,18 @@ describe('REDIS_WAIT_REPLICAS on a Redis Cluster of three masters and three repl
       );
       expect(refused).toBeInstanceOf(StoreUnavailableError);
       expect(String((refused as Error).cause)).toMatch(/WAIT counted 0 of 1 replicas holding the enter/);
-      await store.configure({ ...config(eventId, 1), version: 2 });
+      await store.configure({ ...config(eventId, 1), version: 3 });
       // The place was taken on the master (a retry with the same key finds it); nobody was told it was safe.
       expect(await store.promote(eventId, 10)).toEqual({ admitted: 1, abandoned: 0 });
+      const session = { eventId, id: 'unconfirmed', seq: admitted.seq + 1, epoch: admitted.epoch };
+      // Its first ENTER answer saves the token: unconfirmed, 503; the next one reads it, and is confirmed all the same.
+      await expect(store.saveSuccessToken(session, 'token-unconfirmed')).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.poll(session)).rejects.toBeInstanceOf(StoreUnavailableError);
       expect(reports).toEqual([
         { script: 'enter', eventId, wanted: 1, acked: 0 },
         { script: 'promote', eventId, wanted: 1, acked: 0 },
+        { script: 'save-token', eventId, wanted: 1, acked: 0 },
+        { script: 'poll', eventId, wanted: 1, acked: 0 },
       ]);
     } finally {
       cluster.thaw(replicaPort);

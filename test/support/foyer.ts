@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, type FoyerConfig } from '@foyer/config';
 import { createFoyerHttpApp } from '@foyer/composition';
 import { HttpClient } from './http.js';
-import { LocalRedisCluster, masterRotation } from './redis-cluster.js';
+import { LocalRedisCluster, masterRotation, type RedisClusterOptions } from './redis-cluster.js';
 import { createRedisPrefix, createTempDir, createTestDatabase, REDIS_URL, uniqueName } from './services.js';
 
 /**
@@ -29,7 +29,7 @@ export interface FoyerBacking {
   dispose(): Promise<void>;
 }
 
-export async function createBacking(mode: StoreMode, extraEnv: Record<string, string> = {}): Promise<FoyerBacking> {
+export async function createBacking(mode: StoreMode, extraEnv: Record<string, string> = {}, clusterOptions: RedisClusterOptions = {}): Promise<FoyerBacking> {
   const dataDir = createTempDir();
   const env: Record<string, string> = {
     FOYER_DATA_DIR: dataDir.path,
@@ -42,8 +42,8 @@ export async function createBacking(mode: StoreMode, extraEnv: Record<string, st
   if (mode === 'embedded') {
     return { mode, env, eventId: uniqueName, dispose: async () => dataDir.remove() };
   }
-  const cluster = mode === 'redis-cluster' ? await LocalRedisCluster.start() : undefined;
-  if (cluster) env.REDIS_CLUSTER_NODES = cluster.nodesEnv;
+  const ownCluster = mode === 'redis-cluster' ? await LocalRedisCluster.start(clusterOptions) : undefined;
+  if (ownCluster) env.REDIS_CLUSTER_NODES = ownCluster.nodesEnv;
   const database = await createTestDatabase();
   const redis = createRedisPrefix();
   env.DATABASE_URL = database.url;
@@ -54,11 +54,11 @@ export async function createBacking(mode: StoreMode, extraEnv: Record<string, st
   return {
     mode,
     env,
-    cluster,
-    eventId: cluster ? await masterRotation(cluster) : uniqueName,
+    cluster: ownCluster,
+    eventId: ownCluster ? await masterRotation(ownCluster) : uniqueName,
     async dispose() {
       if (!onCluster) await redis.cleanup();
-      await cluster?.stop();
+      await ownCluster?.stop();
       await database.drop();
       dataDir.remove();
     },

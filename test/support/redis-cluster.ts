@@ -127,6 +127,14 @@ export class LocalRedisCluster {
     this.servers.get(port)?.kill('SIGCONT');
   }
 
+  /**
+   * Closes the master's replication links: what it writes from now on reaches its replica only
+   * when the replica reconnects (it does within a second, unless it is frozen).
+   */
+  async cutReplication(masterPort: number): Promise<void> {
+    await this.command(masterPort, 'CLIENT', 'KILL', 'TYPE', 'replica');
+  }
+
   /** The replica of the master on `masterPort`. */
   async replicaOf(masterPort: number): Promise<number> {
     const nodes = await this.topology();

@@ -39,8 +39,11 @@ export interface RedisQueueStoreOptions {
   onReplicaAcks?: (report: ReplicaAckReport) => void;
 }
 
-/** The scripts whose writes are confirmed by WAIT: those that queue or admit. */
-export type ConfirmedScript = 'enter' | 'save-token' | 'promote' | 'exit';
+/**
+ * The writes confirmed by WAIT: the scripts that queue or admit, and `poll` for an ENTER answer
+ * with a stored token (see `confirmStoredSession`).
+ */
+export type ConfirmedScript = 'enter' | 'save-token' | 'poll' | 'promote' | 'exit';
 
 export interface ReplicaAckReport {
   script: ConfirmedScript;
@@ -50,14 +53,15 @@ export interface ReplicaAckReport {
 }
 
 /**
- * What a shortfall means per script. `enter` and `save-token` acknowledge a place or a session to
- * the visitor: unconfirmed, they answer 503 rather than a place a failover could lose (the place is
- * on the master; a retry with the same Idempotency-Key finds it). `promote` and `exit` answer nobody
- * a place: the admitted user learns of it through a poll, whose `save-token` is confirmed before
- * it answers ENTER; an exit lost in a failover leaves a session that runs to its end, which admits
- * fewer, never more.
+ * What a shortfall means per script. `enter`, `save-token` and an ENTER `poll` acknowledge a place
+ * or a session to the visitor, and `exit` tells the customer a slot is free: unconfirmed, they
+ * answer 503 rather than something a failover could undo (the place is on the master, and a retry
+ * with the same Idempotency-Key finds it; an exit retried answers ALREADY_EXITED, or ends the
+ * session again on a new master that lost it, instead of leaving it to hold a slot till its end).
+ * `promote` answers nobody: the admitted user learns of it through a poll, confirmed before it
+ * answers ENTER; a promotion lost in a failover leaves the user waiting, to be promoted again.
  */
-const REFUSED_UNCONFIRMED: ReadonlySet<ConfirmedScript> = new Set(['enter', 'save-token']);
+const REFUSED_UNCONFIRMED: ReadonlySet<ConfirmedScript> = new Set(['enter', 'save-token', 'poll', 'exit']);
 
 /**
  * The queue on Redis (single or Cluster): every state change is one Lua script, so a change and
@@ -120,7 +124,24 @@ export class RedisQueueStore implements QueueStore {
       return { outcome: 'STATE', state: { status: 'WAIT', place, rank: heartbeat, measuredRate } };
     }
     if (heartbeat < 0) return { outcome: 'TOO_FREQUENT', retryAfterMs: -heartbeat };
-    return decodeReply('poll', await this.run('poll', place.eventId, args), place);
+    const result = decodeReply('poll', await this.run('poll', place.eventId, args), place);
+    if (result.outcome === 'STATE' && result.state.status === 'ENTER' && result.state.session.successToken !== null) {
+      await this.confirmStoredSession(place.eventId);
+    }
+    return result;
+  }
+
+  /**
+   * An ENTER answer with a stored token is a read: no WAIT followed it. The save that stored the
+   * token was confirmed, or answered 503 when it was not, and then this very answer is the first
+   * acknowledgement of the session. So with `REDIS_WAIT_REPLICAS` it is confirmed here: a write
+   * that changes nothing (`INCRBY seq 0`, the arrival counter every session's event has) brings
+   * this connection's replication offset past the session, and WAIT counts the replicas there.
+   */
+  private async confirmStoredSession(eventId: string): Promise<void> {
+    if (this.replicaAcks === null) return;
+    const seq = this.keys.eventKey(eventId, 'seq');
+    this.refuseUnconfirmed('poll', eventId, await this.replicaAcks.confirm(seq, () => this.redis.incrby(seq, 0)));
   }
 
   async saveSuccessToken(place: Place, successToken: string): Promise<string | null> {
@@ -210,8 +231,13 @@ export class RedisQueueStore implements QueueStore {
   /** `run`, then, with `REDIS_WAIT_REPLICAS`, WAIT for the replicas (see `REFUSED_UNCONFIRMED` for a shortfall). */
   private async runConfirmed(name: ConfirmedScript, eventId: string, args: readonly ScriptArg[]): Promise<unknown> {
     if (this.replicaAcks === null) return this.run(name, eventId, args);
-    const { replicas, timeoutMs } = this.replicaAcks.options;
-    const { reply, acked } = await this.replicaAcks.confirm(this.keys.eventKey(eventId, 'cfg'), () => this.run(name, eventId, args));
+    const confirmed = await this.replicaAcks.confirm(this.keys.eventKey(eventId, 'cfg'), () => this.run(name, eventId, args));
+    return this.refuseUnconfirmed(name, eventId, confirmed);
+  }
+
+  /** Reports a WAIT; throws `StoreUnavailableError` (503) when it fell short for a script of `REFUSED_UNCONFIRMED`. */
+  private refuseUnconfirmed<T>(name: ConfirmedScript, eventId: string, { reply, acked }: { reply: T; acked: number }): T {
+    const { replicas, timeoutMs } = this.replicaAcks!.options;
     this.onReplicaAcks({ script: name, eventId, wanted: replicas, acked });
     if (acked < replicas && REFUSED_UNCONFIRMED.has(name)) {
       const why = `WAIT counted ${acked} of ${replicas} replicas holding the ${name} of event '${eventId}' within ${timeoutMs} ms`;
