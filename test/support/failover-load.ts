@@ -45,6 +45,8 @@ export class FailoverLoad {
   private readonly maxHeld: Record<string, number> = {};
   private readonly maxStore: Record<string, number> = {};
   private readonly marks = new Map<string, number>();
+  /** When each event last answered 200, to any route: what "recovered" is told by. */
+  private readonly answered: { eventId: string; at: number }[] = [];
   private unavailable = 0;
   private placesLost = 0;
   private sessionsLost = 0;
@@ -79,9 +81,20 @@ export class FailoverLoad {
     return this.places.filter((p) => p.eventId === eventId && p.at >= since).length;
   }
 
+  /** 200 answers of any route on `eventId` since `phase` was marked. */
+  answeredOn(eventId: string, phase: string): number {
+    const since = this.marks.get(phase) ?? Infinity;
+    return this.answered.filter((a) => a.eventId === eventId && a.at >= since).length;
+  }
+
   async stop(running: Promise<unknown>): Promise<FailoverReport> {
+    if (this.stopping) return this.report();
     this.stopping = true;
     await running;
+    return this.report();
+  }
+
+  private report(): FailoverReport {
     const start = Math.min(...this.places.map((p) => p.at));
     return {
       acknowledgedPlaces: this.places.length,
@@ -100,7 +113,7 @@ export class FailoverLoad {
   async lostAtTheEnd(api: FoyerProcess): Promise<string[]> {
     const lost: string[] = [];
     for (const place of this.places.filter((p) => !p.admitted)) {
-      const answer = await this.retrying(() => api.http.get('/v1/queue/status', { token: place.ticket }));
+      const answer = await this.retrying(place.eventId, () => api.http.get('/v1/queue/status', { token: place.ticket }));
       if (answer.status !== 200 || !['WAIT', 'ENTER'].includes(answer.body.status)) lost.push(`${place.id}: ${answer.status} ${answer.text}`);
     }
     return lost;
@@ -113,7 +126,7 @@ export class FailoverLoad {
   private async visitor(eventId: string, name: string): Promise<void> {
     for (let n = 0; !this.stopping; n++) {
       const entered = await this.api().http.post('/v1/queue/enter', { eventId, id: `${name}-${n}` });
-      if (!this.ok(entered, 'enter')) {
+      if (!this.ok(eventId, entered, 'enter')) {
         await sleep(100);
         continue;
       }
@@ -129,7 +142,7 @@ export class FailoverLoad {
     while (!this.stopping) {
       await sleep(100 + Math.random() * 100);
       const answer = await this.api().http.get('/v1/queue/status', { token: place.ticket });
-      if (!this.ok(answer, 'poll')) continue;
+      if (!this.ok(place.eventId, answer, 'poll')) continue;
       if (answer.body.status === 'ENTER') return answer.body.successToken as string;
       if (answer.body.status !== 'WAIT') {
         this.placesLost++;
@@ -148,30 +161,31 @@ export class FailoverLoad {
     this.held.set(place.eventId, held);
     this.maxHeld[place.eventId] = Math.max(this.maxHeld[place.eventId], held);
     await sleep(200 + Math.random() * 400);
-    const verified = await this.retrying(() => this.api().http.post('/v1/active/verify', { successToken }));
-    if (verified.status !== 200 || verified.body.valid !== true) {
-      this.sessionsLost++;
-      this.unexpected.push(`verify of held ${place.id}: ${verified.text}`);
-    }
+    const verified = await this.retrying(place.eventId, () => this.api().http.post('/v1/active/verify', { successToken }));
+    const lost = verified.status !== 200 || verified.body.valid !== true;
+    if (lost) this.unexpected.push(`verify of held ${place.id}: ${verified.text}`);
     this.held.set(place.eventId, this.held.get(place.eventId)! - 1);
-    const exited = await this.retrying(() => this.api().http.post('/v1/active/exit', { successToken }));
-    if (exited.status !== 200 || !['EXITED', 'ALREADY_EXITED'].includes(exited.body.status)) {
-      this.sessionsLost++;
-      this.unexpected.push(`exit of held ${place.id}: ${exited.text}`);
-    }
+    const exited = await this.retrying(place.eventId, () => this.api().http.post('/v1/active/exit', { successToken }));
+    const exitFoundNone = exited.status !== 200 || !['EXITED', 'ALREADY_EXITED'].includes(exited.body.status);
+    if (exitFoundNone) this.unexpected.push(`exit of held ${place.id}: ${exited.text}`);
+    if (lost || exitFoundNone) this.sessionsLost++;
   }
 
   /** Whether an answer is a 200; counts a 503, records anything else. */
-  private ok(answer: { status: number; text: string }, what: string): boolean {
-    if (answer.status === 200) return true;
+  private ok(eventId: string, answer: { status: number; text: string }, what: string): boolean {
+    if (answer.status === 200) {
+      this.answered.push({ eventId, at: Date.now() });
+      return true;
+    }
     if (answer.status === 503) this.unavailable++;
     else this.unexpected.push(`${what}: ${answer.status} ${answer.text}`);
     return false;
   }
 
-  private async retrying<T extends { status: number; text: string }>(call: () => Promise<T>): Promise<T> {
+  private async retrying<T extends { status: number; text: string }>(eventId: string, call: () => Promise<T>): Promise<T> {
     for (;;) {
       const answer = await call();
+      if (answer.status === 200) this.answered.push({ eventId, at: Date.now() });
       if (answer.status !== 503) return answer;
       this.unavailable++;
       await sleep(100);
