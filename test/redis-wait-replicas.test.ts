@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { StoreUnavailableError, type EnterResult, type Place, type QueueConfig } from '@foyer/domain';
 import { createRedis, whenReady } from '../libs/queue-store/src/redis/redis-connection.js';
 import { RedisQueueStore, type ReplicaAckReport } from '../libs/queue-store/src/redis/redis-queue.store.js';
-import { eventIdsOnEveryMaster, LocalRedisCluster } from './support/redis-cluster.js';
+import { commandCalls, eventIdsOnEveryMaster, LocalRedisCluster, LocalRedisPair } from './support/redis-cluster.js';
 
 const PREFIX = 'wait:';
 const WAIT_TIMEOUT_MS = 300;
@@ -115,6 +115,19 @@ describe('REDIS_WAIT_REPLICAS on a Redis Cluster of three masters and three repl
     }
   });
 
+  it('sends one WAIT for the scripts of one moment on a master (group commit), not one each', async () => {
+    const [{ eventId, masterPort }] = await eventIdsOnEveryMaster(cluster, `group-${randomUUID().slice(0, 8)}`);
+    await store.configure(config(eventId, 0));
+    const waitsBefore = await commandCalls(masterPort, 'wait');
+    reports.length = 0;
+    const places = await Promise.all(Array.from({ length: 40 }, (_, i) => store.enter(eventId, `crowd-${i}`)));
+    expect(places.map((p) => p.outcome)).toEqual(Array(40).fill('PLACED'));
+    expect(reports.filter((r) => r.acked === 1)).toHaveLength(40);
+    const waits = (await commandCalls(masterPort, 'wait')) - waitsBefore;
+    expect(waits).toBeGreaterThan(0);
+    expect(waits).toBeLessThan(40);
+  });
+
   it('waits for nobody with REDIS_WAIT_REPLICAS=0', async () => {
     const [{ eventId, masterPort }] = await eventIdsOnEveryMaster(cluster, `nowait-${randomUUID().slice(0, 8)}`);
     const unwaited = new RedisQueueStore(redis, {
@@ -132,5 +145,49 @@ describe('REDIS_WAIT_REPLICAS on a Redis Cluster of three masters and three repl
     } finally {
       cluster.thaw(replicaPort);
     }
+  });
+});
+
+describe('REDIS_WAIT_REPLICAS on a single Redis with a replica (REDIS_URL, the API profile)', () => {
+  let pair: LocalRedisPair;
+  let store: RedisQueueStore;
+  const reports: ReplicaAckReport[] = [];
+
+  beforeAll(async () => {
+    pair = await LocalRedisPair.start();
+    const redis = createRedis({ url: pair.masterUrl, profile: 'api', name: 'wait-test-single' });
+    await whenReady(redis);
+    store = new RedisQueueStore(redis, {
+      keyPrefix: PREFIX,
+      waitForReplicas: { replicas: 1, timeoutMs: WAIT_TIMEOUT_MS },
+      onReplicaAcks: (r) => reports.push(r),
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await store?.close();
+    await pair?.stop();
+  });
+
+  it('confirms a place held by the replica, and refuses one the frozen replica did not take', async () => {
+    const eventId = `single-${randomUUID().slice(0, 8)}`;
+    await store.configure(config(eventId, 0));
+    const held = placed(await store.enter(eventId, 'held'));
+    const replica = new Redis({ host: '127.0.0.1', port: pair.replicaPort });
+    try {
+      expect(await replica.zscore(`${PREFIX}ev:{${eventId}}:wait`, 'held')).toBe(String(held.seq));
+    } finally {
+      replica.disconnect();
+    }
+    pair.freeze();
+    try {
+      await expect(store.enter(eventId, 'unconfirmed')).rejects.toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      pair.thaw();
+    }
+    expect(reports.map((r) => [r.script, r.acked])).toEqual([
+      ['enter', 1],
+      ['enter', 0],
+    ]);
   });
 });

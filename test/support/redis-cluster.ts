@@ -168,6 +168,7 @@ export class LocalRedisCluster {
         for (const master of (await this.topology()).filter((node) => node.role === 'master' && node.slots.length > 0)) {
           const replication = String(await this.command(master.port, 'INFO', 'replication'));
           if (!/^slave0:.*state=online/m.test(replication)) return false;
+          if (!(await replicates(master.port, keyServedBy(master.slots)))) return false;
         }
         return true;
       },
@@ -236,6 +237,102 @@ export class LocalRedisCluster {
     cli.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const [code] = (await once(cli, 'exit')) as [number | null];
     if (code !== 0) throw new Error(`redis-cli --cluster create failed (${code}):\n${output}`);
+  }
+}
+
+/** A key in one of `slots` (a master's ranges): the master takes writes to it. */
+function keyServedBy(slots: [number, number][]): string {
+  for (let n = 0; ; n++) {
+    const slot = keySlot(`probe-${n}`);
+    if (slots.some(([from, to]) => slot >= from && slot <= to)) return `probe-${n}`;
+  }
+}
+
+/**
+ * Whether a write on the master at `port` reaches its replica: "online" in INFO comes a moment
+ * before the replica takes the stream, and a test's first WAIT must not be the one that finds out.
+ */
+async function replicates(port: number, key: string): Promise<boolean> {
+  const redis = new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.set(key, '1');
+    return Number(await redis.call('WAIT', '1', '1000')) >= 1;
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** A single Redis master with one replica of its own (no Cluster), on free ports. */
+export class LocalRedisPair {
+  private constructor(
+    readonly masterPort: number,
+    readonly replicaPort: number,
+    private readonly servers: ChildProcess[],
+    private readonly dir: string,
+  ) {}
+
+  static async start(): Promise<LocalRedisPair> {
+    const dir = mkdtempSync(join(tmpdir(), 'foyer-pair-'));
+    const [masterPort, replicaPort] = [await freePort(), await freePort()];
+    const server = (port: number, extra: string[]) =>
+      spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', dir, '--repl-diskless-sync-delay', '0', ...extra],
+        {
+          stdio: 'ignore',
+        },
+      );
+    const pair = new LocalRedisPair(masterPort, replicaPort, [server(masterPort, []), server(replicaPort, ['--replicaof', HOST, String(masterPort)])], dir);
+    const probe = new Redis({ host: HOST, port: masterPort, retryStrategy: () => 50 });
+    probe.on('error', () => undefined);
+    try {
+      await eventually(
+        async () => /^slave0:.*state=online/m.test(await probe.info('replication')) && (await replicates(masterPort, 'probe')),
+        30_000,
+        'the replica to take writes',
+      );
+    } finally {
+      probe.disconnect();
+    }
+    return pair;
+  }
+
+  get masterUrl(): string {
+    return `redis://${HOST}:${this.masterPort}/0`;
+  }
+
+  freeze(): void {
+    this.servers[1].kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.servers[1].kill('SIGCONT');
+  }
+
+  async stop(): Promise<void> {
+    for (const server of this.servers) {
+      if (server.exitCode === null && server.signalCode === null) {
+        server.kill('SIGCONT');
+        server.kill('SIGKILL');
+        await once(server, 'exit');
+      }
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** How many times `command` ran on the node at `port` (`INFO commandstats`). */
+export async function commandCalls(port: number, command: string): Promise<number> {
+  const redis = new Redis({ host: HOST, port });
+  try {
+    const stats = await redis.info('commandstats');
+    return Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(stats)?.[1] ?? 0);
+  } finally {
+    redis.disconnect();
   }
 }
 
