@@ -130,7 +130,7 @@ function metricNamesIn(expr: string): string[] {
 describe('metric names', () => {
   it('are found in the sources: the core ones, the callback ones and the default process metrics', async () => {
     const { names, series } = await registeredMetrics();
-    for (const name of ['foyer_queue_waiting', 'foyer_queue_active', 'foyer_admissions_total', 'foyer_callback_dead']) {
+    for (const name of ['foyer_queue_waiting', 'foyer_queue_active', 'foyer_journal_lag_seconds', 'foyer_admissions_total', 'foyer_callback_dead']) {
       expect(names).toContain(name);
     }
     expect(series).toContain('foyer_http_request_duration_seconds_bucket');
@@ -369,6 +369,7 @@ describe('deploy/grafana/foyer.json', () => {
       'status="503"',
       'foyer_callback_backlog',
       'foyer_callback_dead',
+      'foyer_journal_lag_seconds',
     ]) {
       expect(exprs).toContain(needed);
     }

@@ -301,7 +301,16 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
       expect(read.status).toBe(200);
       const { stats: readStats, ...fields } = read.body;
       expect(fields).toEqual(byId.get(second));
-      expect(readStats).toEqual({ waiting: 0, active: 0, admittedTotal: 0, exitedTotal: 0, expiredTotal: 0, abandonedTotal: 0 });
+      expect(readStats).toEqual({
+        waiting: 0,
+        active: 0,
+        admittedTotal: 0,
+        exitedTotal: 0,
+        expiredTotal: 0,
+        abandonedTotal: 0,
+        journalPending: 0,
+        journalLagMs: 0,
+      });
 
       expectError(await adm.getEvent(uniqueEventId('missing')), 404, 'EVENT_NOT_FOUND');
       // An id no event can have is not found, however long, never a 500.
@@ -321,6 +330,23 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
       expect(await stats(eventId)).toEqual({ waiting: 2, active: 1, admittedTotal: 1, exitedTotal: 0, expiredTotal: 0, abandonedTotal: 0 });
       expect((await v.exit(first.successToken)).body.status).toBe('EXITED');
       expect(await stats(eventId)).toEqual({ waiting: 1, active: 1, admittedTotal: 2, exitedTotal: 1, expiredTotal: 0, abandonedTotal: 0 });
+    });
+
+    it('says how far the journal is behind the line, and it catches up as the forwarder runs', async () => {
+      const eventId = await newEvent({ limitCnt: 0 });
+      for (const id of ['j1', 'j2', 'j3']) await enterOk({ eventId, id });
+      // The forwarder (a role of this process) empties the outbox within a pass or two.
+      await eventually(async () => {
+        const answer = await adm.getEvent(eventId);
+        expect(answer.body.stats).toMatchObject({ waiting: 3, journalPending: 0, journalLagMs: 0 });
+        return true;
+      }, 20_000);
+      const journal = await foyer.http.get(`/v1/admin/journal?eventId=${eventId}`, { token: ADMIN_KEY });
+      expect(journal.body.items.filter((item: { type: string }) => item.type === 'user.entered')).toHaveLength(3);
+      const metrics = await foyer.http.get('/metrics');
+      expect(metrics.text).toContain('# TYPE foyer_journal_lag_seconds gauge');
+      expect(metrics.text).toContain(`foyer_journal_lag_seconds{event="${eventId}"} 0`);
+      expect(metrics.text).toContain(`foyer_journal_pending{event="${eventId}"} 0`);
     });
 
     it('counts sessions that ran out (expiredTotal) and waiters who left (abandonedTotal)', async () => {

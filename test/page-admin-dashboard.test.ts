@@ -142,6 +142,8 @@ describe('the admin dashboard in Chromium', () => {
     await card(saleId).waitFor();
     expect(await card(saleId).locator('.event-name').textContent()).toBe('Spring sale — early access');
     expect(await card(saleId).locator('.status-badge').textContent()).toBe('Open');
+    // The forwarder of this process copies every change into the journal: the card says so.
+    await textOf(card(saleId).locator('.event-journal'), (text) => text.startsWith('Journal up to date'), 'the journal line');
   });
 
   it('creates an event through the form, showing the server’s message beside a bad field first', async () => {

@@ -1152,6 +1152,29 @@ export function describeQueueStoreContract(name: string, makeHarness: () => Prom
         expect((await journal()).map((entry) => entry.id)).toEqual(['c', 'd']);
       });
 
+      scenario('journalBacklog counts what is not yet forwarded and how old the oldest of it is', async () => {
+        await configure({ limitCnt: 0 });
+        expect(await store.journalBacklog(eventId)).toEqual({ pending: 0, lagMs: 0 });
+        await enterWaiting('a');
+        await harness.elapse(PAST_SHORT_MS);
+        await enterWaiting('b');
+        const behind = await store.journalBacklog(eventId);
+        expect(behind.pending).toBe(2);
+        // The oldest entry's age, not the newest's: at least the time elapsed since 'a' entered.
+        expect(behind.lagMs).toBeGreaterThanOrEqual(PAST_SHORT_MS);
+        expect(behind.lagMs).toBeLessThan(LONG_MS);
+
+        const [first] = await store.readJournal(eventId, 1);
+        await store.ackJournal(eventId, [first.entryId]);
+        expect((await store.journalBacklog(eventId)).pending).toBe(1);
+        await store.ackJournal(
+          eventId,
+          (await journal()).map((entry) => entry.entryId),
+        );
+        expect(await store.journalBacklog(eventId)).toEqual({ pending: 0, lagMs: 0 });
+        expect(await store.journalBacklog(`${eventId}-never-seen`)).toEqual({ pending: 0, lagMs: 0 });
+      });
+
       scenario('dropEvent keeps the journal; dropJournal removes it and only it', async () => {
         await configure({ limitCnt: 1 });
         await enterAdmitted('a');

@@ -10,7 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { admissionOf, expressGate, fastifyGate, FoyerBackend, FoyerGate, FoyerGuard } from '@foyer/sdk/server';
+import { admissionOf, expressGate, fastifyGate, FoyerBackend, FoyerGate, FoyerGuard, GateConfigurationError, type GateRefusal } from '@foyer/sdk/server';
 import { allowRequireOfEsmPackages } from './support/esm-interop.js';
 import { admin, createBacking, startFoyer, type FoyerBacking, type RunningFoyer } from './support/foyer.js';
 import { eventually, listenOnLoopback } from './support/services.js';
@@ -134,7 +134,7 @@ describe('the gate against the running app', () => {
       cookieName = `foyer_${eventId}`;
       // Valid online answers are reused for 1 s here (5 s by default), so exits made elsewhere show soon.
       backend = new FoyerBackend({ foyerUrl: foyer.url, issuer: ISSUER, onlineCacheMs: 1000 });
-      shop = await SHOPS[framework](new FoyerGate(backend, { eventId }));
+      shop = await SHOPS[framework](new FoyerGate(backend, { eventId, onRefusal: () => undefined }));
     });
 
     afterAll(async () => {
@@ -170,10 +170,11 @@ describe('the gate against the running app', () => {
       const otherEvent = await newEvent();
       const otherToken = await admit(otherEvent, `bob-${framework}`);
       const viaUrl = await visit(`${shop.url}/checkout?wr_token=${otherToken}`);
+      // No session cookie; the loop guard's note of the refusal, for a minute.
       expect({ status: viaUrl.status, location: viaUrl.location, cookies: viaUrl.cookies }).toEqual({
         status: 303,
         location: `${foyer.url}/wr/${eventId}`,
-        cookies: [],
+        cookies: [`${cookieName}_refused=INVALID; Max-Age=60; Path=/; HttpOnly; SameSite=Lax`],
       });
       for (const forged of [otherToken, 'not.a.token']) {
         const refused = await visit(`${shop.url}/checkout`, { ...API, cookie: `${cookieName}=${forged}` });
@@ -212,7 +213,7 @@ describe('the gate against the running app', () => {
 
     it('refuses an expired session', async () => {
       const shortEvent = await newEvent({ sessionTtlSec: 2 });
-      const shortShop = await SHOPS[framework](new FoyerGate(backend, { eventId: shortEvent }));
+      const shortShop = await SHOPS[framework](new FoyerGate(backend, { eventId: shortEvent, onRefusal: () => undefined }));
       try {
         const token = await admit(shortEvent, `erin-${framework}`);
         const arrival = await visit(`${shortShop.url}/checkout?wr_token=${token}`);
@@ -248,5 +249,83 @@ describe('the gate against the running app', () => {
     } finally {
       await shop.close();
     }
+  });
+
+  describe('configuration checked at start, and the loop guard', () => {
+    const WRONG_ISSUER = 'http://127.0.0.1:1';
+
+    it('accepts a gate whose settings agree with Foyer', async () => {
+      const eventId = await newEvent();
+      await expect(new FoyerGate(new FoyerBackend({ foyerUrl: foyer.url, issuer: ISSUER }), { eventId }).verifyConfiguration()).resolves.toBeUndefined();
+    });
+
+    it('fails loudly on a wrong issuer, an unknown event and an unreachable Foyer, naming each problem', async () => {
+      const eventId = await newEvent();
+      const wrongIssuer = new FoyerGate(new FoyerBackend({ foyerUrl: foyer.url, issuer: WRONG_ISSUER }), { eventId });
+      const error = (await wrongIssuer.verifyConfiguration().catch((e: unknown) => e)) as GateConfigurationError;
+      expect(error).toBeInstanceOf(GateConfigurationError);
+      expect(error.problems).toEqual([
+        `the gate expects tokens issued by '${WRONG_ISSUER}', but Foyer at ${foyer.url} issues them as '${ISSUER}' (its FOYER_PUBLIC_URL): ` +
+          `set the issuer option to '${ISSUER}', or FOYER_PUBLIC_URL to '${WRONG_ISSUER}'`,
+      ]);
+
+      const unknownEvent = new FoyerGate(new FoyerBackend({ foyerUrl: foyer.url, issuer: ISSUER }), { eventId: `${eventId}-missing` });
+      await expect(unknownEvent.verifyConfiguration()).rejects.toMatchObject({
+        problems: [`Foyer at ${foyer.url} has no event '${eventId}-missing': check eventId`],
+      });
+
+      const closed = createServer();
+      const deadUrl = await listenOnLoopback(closed);
+      await new Promise((resolve) => closed.close(resolve));
+      const unreachable = new FoyerGate(new FoyerBackend({ foyerUrl: deadUrl, issuer: ISSUER, timeoutMs: 2000 }), { eventId });
+      await expect(unreachable.verifyConfiguration()).rejects.toThrow(new RegExp(`Foyer does not answer at ${deadUrl.replace(/[.]/g, '\\.')} `));
+    });
+
+    it('sends a visitor whose tokens it refuses to the waiting room once, then says why instead of looping', async () => {
+      const eventId = await newEvent();
+      const refusals: GateRefusal[] = [];
+      // The misconfiguration the loop guard exists for: every token Foyer issues is INVALID here.
+      const gate = new FoyerGate(new FoyerBackend({ foyerUrl: foyer.url, issuer: WRONG_ISSUER }), { eventId, onRefusal: (r) => refusals.push(r) });
+      const shop = await expressShop(gate);
+      try {
+        // A browser: follows the shop's redirects to the waiting room, which admits at once and
+        // sends it back with wr_token, as the page does; cookies kept in a jar.
+        const jar = new Map<string, string>();
+        const remember = (cookies: string[]) => {
+          for (const cookie of cookies) {
+            const [pair, maxAge] = cookie.split('; ');
+            const [name, value] = pair.split('=');
+            if (maxAge === 'Max-Age=0') jar.delete(name);
+            else jar.set(name, value);
+          }
+        };
+        let url = `${shop.url}/checkout`;
+        let tripsToWaitingRoom = 0;
+        let last: Visit | null = null;
+        for (let step = 0; step < 20; step++) {
+          last = await visit(url, { ...PAGE, cookie: [...jar].map(([n, val]) => `${n}=${val}`).join('; ') });
+          remember(last.cookies);
+          if (last.status !== 303) break;
+          if (last.location === `${foyer.url}/wr/${eventId}`) {
+            tripsToWaitingRoom++;
+            url = `${shop.url}/checkout?wr_token=${await admit(eventId, `looping-${tripsToWaitingRoom}`)}`;
+          } else {
+            url = `${shop.url}${last.location}`;
+          }
+        }
+        // Once for having no admission, once for the refused token; then a page saying why.
+        expect(tripsToWaitingRoom).toBe(2);
+        expect(last!.status).toBe(403);
+        expect(last!.body).toContain('Admission refused');
+        expect(last!.body).toContain('INVALID');
+        expect(refusals.map((r) => [r.reason, r.loopStopped])).toEqual([
+          ['INVALID', false],
+          ['INVALID', true],
+        ]);
+        expect(jar.has(`foyer_${eventId}_refused`)).toBe(false);
+      } finally {
+        await shop.close();
+      }
+    });
   });
 });

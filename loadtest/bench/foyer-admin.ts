@@ -6,6 +6,9 @@ export interface EventStats {
   exitedTotal: number;
   expiredTotal: number;
   abandonedTotal: number;
+  /** Queue changes not yet copied into the journal, and the age of the oldest of them. */
+  journalPending: number;
+  journalLagMs: number;
 }
 
 export class FoyerAdmin {

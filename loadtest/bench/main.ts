@@ -17,6 +17,7 @@ import { describeMachine } from './machine.js';
 import { measureCallbacks } from './measure/callbacks.js';
 import { profileUnderLoad } from './measure/cpu-profile.js';
 import { measureEnter, nextIdPrefix } from './measure/enter.js';
+import { measureJournalLag } from './measure/journal-lag.js';
 import { measureMemory, usedMemory } from './measure/memory.js';
 import { measurePoll } from './measure/poll.js';
 import { measurePromotion } from './measure/promotion.js';
@@ -165,6 +166,14 @@ async function main(): Promise<number> {
         results.enter = await measureEnter(ctx, { eventId: ENTER_EVENT, floorEventId: FLOOR_ENTER_EVENT });
       },
       'enter',
+    );
+
+    await step(
+      `journal lag under a ${plan.roundSeconds * 2} s spike of enters`,
+      async () => {
+        results.journalLag = await measureJournalLag(ctx, { eventId: 'bench-journal-lag', seconds: plan.roundSeconds * 2 });
+      },
+      'journal-lag',
     );
 
     if (plan.profileSeconds > 0) {

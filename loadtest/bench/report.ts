@@ -187,6 +187,20 @@ export function renderReport(r: BenchResults): string {
     lines.push(errorsNote([r.enter.foyer, r.enter.floor]));
   }
 
+  if (r.journalLag) {
+    const j = r.journalLag;
+    lines.push('### Journal lag under a spike of enters');
+    lines.push('');
+    lines.push(
+      `New ids entering for ${j.spikeSeconds} s at ${int(j.spike.rps)} req/s (p99 ${ms(j.spike.p99Ms)}) on a fresh event, the journal forwarder in the ${j.topology}. ` +
+        `The event's journal lag (the age of its oldest change not yet in PostgreSQL, on Redis's clock: what a Redis loss would lose) read ${int(j.samples)} times: ` +
+        `p50 ${ms(j.lagP50Ms)}, p99 ${ms(j.lagP99Ms)}, max ${ms(j.lagMaxMs)}; at most ${int(j.pendingMax)} entries pending. ` +
+        `After the spike the journal had all ${int(j.placesTaken)} places within ${ms(j.drainMs)}.`,
+    );
+    lines.push('');
+    lines.push(errorsNote([j.spike]));
+  }
+
   if (r.promotion) {
     const p = r.promotion;
     lines.push('### Promotion');

@@ -2,6 +2,7 @@ import type { MachineInfo } from './machine.js';
 import type { CallbackFigures } from './measure/callbacks.js';
 import type { ProfileFigures } from './measure/cpu-profile.js';
 import type { EnterFigures } from './measure/enter.js';
+import type { JournalLagFigures } from './measure/journal-lag.js';
 import type { MemoryFigures } from './measure/memory.js';
 import type { PollFigures } from './measure/poll.js';
 import type { PromotionFigures } from './measure/promotion.js';
@@ -22,6 +23,7 @@ export interface BenchResults {
   scaleOut?: ScaleOutFigures | { skipped: string };
   promotion?: PromotionFigures;
   enter?: EnterFigures;
+  journalLag?: JournalLagFigures;
   callbacks?: CallbackFigures;
   /** Steps that failed, with the error. */
   problems: { step: string; message: string }[];

@@ -55,6 +55,20 @@ export class FoyerMetrics {
     registers: [this.registry],
   });
 
+  readonly journalPending = new Gauge({
+    name: 'foyer_journal_pending',
+    help: 'Queue changes in the queue store not yet copied into the journal, per event',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
+
+  readonly journalLag = new Gauge({
+    name: 'foyer_journal_lag_seconds',
+    help: 'Age of the oldest queue change not yet in the journal, per event: what losing the queue store now would lose',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
+
   readonly redisWaits = new Counter({
     name: 'foyer_redis_wait_total',
     help: 'REDIS_WAIT_REPLICAS: writes that queue or admit, by script and whether WAIT confirmed them (confirmed, unconfirmed)',

@@ -56,7 +56,8 @@ export class SuccessTokens {
     private readonly privateKey: KeyObject,
     private readonly kid: string,
     private readonly keysByKid: ReadonlyMap<string, VerificationKey>,
-    private readonly issuer: string,
+    /** `iss` of every token: the public URL (FOYER_PUBLIC_URL). */
+    readonly issuer: string,
     private readonly clock: Clock,
   ) {}
 

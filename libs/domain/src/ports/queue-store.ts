@@ -156,6 +156,16 @@ export interface QueueOutbox {
 
   /** Forgets the whole journal of an event (after its deletion was forwarded). */
   dropJournal(eventId: string): Promise<void>;
+
+  /** What the outbox holds that the journal does not have yet: the most a loss of the store would lose now. */
+  journalBacklog(eventId: string): Promise<JournalBacklog>;
+}
+
+/** An event's outbox entries not yet forwarded to the journal. */
+export interface JournalBacklog {
+  pending: number;
+  /** Age of the oldest of them on the store's clock, in ms; 0 when none is pending. */
+  lagMs: number;
 }
 
 /** A fixed-window hit counter shared by every instance (the enter rate limit). */

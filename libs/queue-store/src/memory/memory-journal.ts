@@ -1,4 +1,4 @@
-import type { QueueJournalEntry, QueueJournalType } from '@foyer/domain';
+import type { JournalBacklog, QueueJournalEntry, QueueJournalType } from '@foyer/domain';
 
 import type { MemoryJournalSnapshot } from './memory-snapshot.js';
 
@@ -42,6 +42,12 @@ export class MemoryJournal {
 
   ack(entryIds: readonly string[]): void {
     for (const entryId of entryIds) this.entries.delete(entryId);
+  }
+
+  /** backlog-1.lua */
+  backlog(now: number): JournalBacklog {
+    for (const oldest of this.entries.values()) return { pending: this.entries.size, lagMs: Math.max(0, now - oldest.at) };
+    return { pending: 0, lagMs: 0 };
   }
 
   /** Forgets every entry; ids keep growing from where they were. */

@@ -5,6 +5,7 @@ import {
   type Clock,
   type EnterResult,
   type ExitResult,
+  type JournalBacklog,
   type Place,
   type PollResult,
   type PromoteResult,
@@ -130,6 +131,10 @@ export class MemoryQueueStore implements QueueStore {
     // A live event keeps writing to its journal object, so empty it rather than replace it.
     journal.clear();
     if (!this.events.has(eventId)) this.journals.delete(eventId);
+  }
+
+  async journalBacklog(eventId: string): Promise<JournalBacklog> {
+    return this.journals.get(eventId)?.backlog(this.clock.now()) ?? { pending: 0, lagMs: 0 };
   }
 
   async hit(key: string, limit: number, windowMs: number): Promise<{ allowed: boolean; retryAfterMs: number }> {

@@ -7,6 +7,7 @@ import {
   staleRateBuckets,
   type EnterResult,
   type ExitResult,
+  type JournalBacklog,
   type Place,
   type PollResult,
   type PromoteResult,
@@ -205,6 +206,11 @@ export class RedisQueueStore implements QueueStore {
 
   async dropJournal(eventId: string): Promise<void> {
     await this.redis.unlink(this.keys.eventKey(eventId, 'log'));
+  }
+
+  async journalBacklog(eventId: string): Promise<JournalBacklog> {
+    const [pending, lagMs] = numbers(await this.run('backlog', eventId, []));
+    return { pending, lagMs };
   }
 
   async hit(key: string, limit: number, windowMs: number): Promise<{ allowed: boolean; retryAfterMs: number }> {

@@ -36,6 +36,7 @@ export const SCRIPT_KEYS = {
   'rate-buckets': ['cfg', 'stats'],
   'set-rate': ['cfg', 'stats'],
   drop: ['cfg', 'seq', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats'],
+  backlog: ['log'],
   hit: ['rl'],
 } as const satisfies Record<string, readonly (EventKeyName | 'rl')[]>;
 

@@ -47,6 +47,15 @@ export type TokenCheck = { valid: true; admission: Admission } | { valid: false;
 export type OnlineCheck =
   { valid: true; eventId: string; id: string; expiresAt: Date } | { valid: false; reason: 'INVALID' | 'EXPIRED' | 'EXITED' | 'EVENT_NOT_FOUND' };
 
+/** `GET /.well-known/foyer-configuration`: what a backend's settings must agree with. */
+export interface FoyerConfiguration {
+  /** `iss` of every successToken (Foyer's FOYER_PUBLIC_URL). */
+  issuer: string;
+  jwksUri: string;
+  /** An event's waiting room, with `{eventId}` to replace. */
+  waitingRoomUrl: string;
+}
+
 /** `POST /v1/active/exit`'s answer. */
 export interface ExitAnswer {
   eventId: string;
@@ -71,7 +80,8 @@ const EXIT_STATUSES: ReadonlySet<string> = new Set(['EXITED', 'ALREADY_EXITED', 
  */
 export class FoyerBackend {
   readonly foyerUrl: string;
-  private readonly issuer: string | undefined;
+  /** The `iss` tokens must carry, when configured. */
+  readonly issuer: string | undefined;
   private readonly fetch: FetchLike;
   private readonly now: () => number;
   private readonly timeoutMs: number;
@@ -144,6 +154,37 @@ export class FoyerBackend {
     const check = readOnlineCheck(body);
     if (check.valid && this.onlineCacheMs > 0) this.remember(token, check);
     return check;
+  }
+
+  /** Foyer's `/.well-known/foyer-configuration`. Rejects with a `FoyerError` when Foyer gives no usable answer. */
+  async configuration(options: BackendCallOptions = {}): Promise<FoyerConfiguration> {
+    const body = await callFoyer(this.fetch, `${this.foyerUrl}/.well-known/foyer-configuration`, {
+      method: 'GET',
+      signal: options.signal,
+      timeoutMs: this.timeoutMs,
+    });
+    const answer = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const { issuer, jwksUri, waitingRoomUrl } = answer;
+    if (typeof issuer !== 'string' || typeof jwksUri !== 'string' || typeof waitingRoomUrl !== 'string') {
+      throw new FoyerError(200, 'INVALID_RESPONSE', `${this.foyerUrl}/.well-known/foyer-configuration is not a Foyer configuration`);
+    }
+    return { issuer, jwksUri, waitingRoomUrl };
+  }
+
+  /** How many public keys Foyer publishes now (fetched afresh). */
+  async publishedKeyCount(options: BackendCallOptions = {}): Promise<number> {
+    const body = await callFoyer(this.fetch, `${this.foyerUrl}/.well-known/jwks.json`, { method: 'GET', signal: options.signal, timeoutMs: this.timeoutMs });
+    const keys = (body as { keys?: unknown } | null)?.keys;
+    return Array.isArray(keys) ? keys.length : 0;
+  }
+
+  /** Whether Foyer has the event: its waiting room answers (404 when there is no such event). */
+  async hasEvent(eventId: string, options: BackendCallOptions = {}): Promise<boolean> {
+    const response = await this.fetch(`${this.foyerUrl}/wr/${encodeURIComponent(eventId)}`, { method: 'GET', signal: options.signal });
+    await response.body?.cancel();
+    if (response.status === 404) return false;
+    if (response.ok) return true;
+    throw new FoyerError(response.status, `HTTP_${response.status}`, `Foyer answered ${response.status} for the waiting room of '${eventId}'`);
   }
 
   /** `POST /v1/active/exit`: the user is done; the slot goes to the next waiter. Idempotent. */

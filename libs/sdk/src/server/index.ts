@@ -8,10 +8,20 @@ export {
   type BackendCallOptions,
   type ExitAnswer,
   type FoyerBackendOptions,
+  type FoyerConfiguration,
   type OnlineCheck,
   type TokenCheck,
 } from './foyer-backend.js';
-export { FoyerGate, type FoyerGateOptions, type GateDecision, type GateRequest, type RefusalReason, type UnreachablePolicy } from './gate/foyer-gate.js';
+export {
+  FoyerGate,
+  GateConfigurationError,
+  type FoyerGateOptions,
+  type GateDecision,
+  type GateRefusal,
+  type GateRequest,
+  type RefusalReason,
+  type UnreachablePolicy,
+} from './gate/foyer-gate.js';
 export { admissionOf, gateRequestOf, writeNodeAnswer, type FrameworkRequest } from './gate/framework-io.js';
 export { expressGate } from './gate/express-gate.js';
 export { fastifyGate, type FastifyReplyLike } from './gate/fastify-gate.js';

@@ -4,7 +4,7 @@ import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ExitSession, VerifySession, type ExitAnswer, type VerifyAnswer } from '@foyer/application';
 import { ErrorResponseDto } from '@foyer/platform';
 import { SuccessTokens } from '@foyer/tokens';
-import { ExitAnswerDto, JwksDto, SUCCESS_TOKEN_EXAMPLES, SuccessTokenDto, VerifyAnswerDto } from './success-token.dto.js';
+import { ExitAnswerDto, FoyerConfigurationDto, JwksDto, SUCCESS_TOKEN_EXAMPLES, SuccessTokenDto, VerifyAnswerDto } from './success-token.dto.js';
 
 @ApiTags('customer backends')
 @Controller()
@@ -45,5 +45,17 @@ export class ActiveController {
   @ApiResponse({ status: 200, type: JwksDto, description: 'the JSON Web Key Set of the successToken keys' })
   jwks(): { keys: JWK[] } {
     return this.successTokens.jwks();
+  }
+
+  @Get('.well-known/foyer-configuration')
+  @ApiOperation({
+    operationId: 'getConfiguration',
+    summary: 'What a customer backend checks its own settings against at start: the token issuer, the keys, the waiting-room URL',
+    description: "The SDK's gate reads it when it starts, so a gate expecting another issuer fails at once instead of refusing every admitted visitor.",
+  })
+  @ApiResponse({ status: 200, type: FoyerConfigurationDto, description: "Foyer's issuer and where its keys and waiting rooms are" })
+  configuration(): FoyerConfigurationDto {
+    const { issuer } = this.successTokens;
+    return { issuer, jwksUri: `${issuer}/.well-known/jwks.json`, waitingRoomUrl: `${issuer}/wr/{eventId}` };
   }
 }

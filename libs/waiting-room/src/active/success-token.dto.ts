@@ -30,6 +30,14 @@ export class JwksDto {
   @ApiProperty({ type: [JwkDto] }) keys!: JwkDto[];
 }
 
+export class FoyerConfigurationDto {
+  @ApiProperty({ description: "`iss` of every successToken: Foyer's public URL (FOYER_PUBLIC_URL)", example: 'https://queue.example.com' })
+  issuer!: string;
+  @ApiProperty({ description: 'where the public keys are', example: 'https://queue.example.com/.well-known/jwks.json' }) jwksUri!: string;
+  @ApiProperty({ description: "an event's waiting room, `{eventId}` to be replaced", example: 'https://queue.example.com/wr/{eventId}' })
+  waitingRoomUrl!: string;
+}
+
 export class VerifyAnswerDto {
   @ApiProperty() valid!: boolean;
   @ApiPropertyOptional({ description: 'valid only' }) eventId?: string;

@@ -124,6 +124,14 @@ export class EventStatsDto {
   @ApiProperty({ type: 'integer' }) exitedTotal!: number;
   @ApiProperty({ type: 'integer' }) expiredTotal!: number;
   @ApiProperty({ type: 'integer', description: 'waiters whose heartbeat timed out' }) abandonedTotal!: number;
+  @ApiProperty({ type: 'integer', description: 'queue changes written to the queue store but not yet copied into the journal (the database)' })
+  journalPending!: number;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      "age in ms of the oldest of those changes on the queue store's clock (0 when none): what losing the queue store now would lose, and the bound a rebuild from the journal works within",
+  })
+  journalLagMs!: number;
 }
 
 export class EventWithStatsDto extends EventDto {

@@ -58,7 +58,7 @@ export class EventsController {
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'EVENT_NOT_FOUND' })
   async get(@Param('eventId') eventId: string): Promise<EventWithStatsDto> {
     const event = await this.events.get(eventId);
-    return { ...toEventDto(event), stats: statsOf(event.stats) };
+    return { ...toEventDto(event), stats: { ...statsOf(event.stats), journalPending: event.journal.pending, journalLagMs: event.journal.lagMs } };
   }
 
   @Patch(':eventId')

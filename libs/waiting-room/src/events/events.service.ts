@@ -9,6 +9,7 @@ import {
   type EventRepository,
   type EventSeries,
   type EventSettings,
+  type JournalBacklog,
   type QueueOperations,
   type QueueOutbox,
   type QueueStats,
@@ -55,10 +56,11 @@ export class EventsService {
     return this.events.list();
   }
 
-  async get(eventId: string): Promise<EventRecord & { stats: QueueStats }> {
+  async get(eventId: string): Promise<EventRecord & { stats: QueueStats; journal: JournalBacklog }> {
     const event = await this.events.get(eventId);
     if (!event) throw eventNotFound(eventId);
-    return { ...event, stats: await this.store.stats(eventId) };
+    const [stats, journal] = await Promise.all([this.store.stats(eventId), this.outbox.journalBacklog(eventId)]);
+    return { ...event, stats, journal };
   }
 
   async update(eventId: string, dto: UpdateEventDto): Promise<EventRecord> {

@@ -8,7 +8,7 @@ const fails = (message: string) => ({ ping: () => Promise.reject(new Error(messa
 const neverAnswers = () => ({ ping: () => new Promise<void>(() => undefined) });
 
 function controller(checks: ReadinessChecks): OpsController {
-  return new OpsController(checks, {} as QueueStore, {} as EventRepository, {} as FoyerMetrics);
+  return new OpsController(checks, {} as QueueStore, {} as QueueStore, {} as EventRepository, {} as FoyerMetrics);
 }
 
 describe('OpsController readiness, through the readiness checks', () => {

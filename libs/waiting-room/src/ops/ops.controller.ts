@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiProduces, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { StoreUnavailableError, type EventRepository, type QueueOperations, type ReadinessChecks } from '@foyer/domain';
-import { ErrorResponseDto, EVENT_REPOSITORY, FoyerMetrics, QUEUE_OPERATIONS, READINESS_CHECKS } from '@foyer/platform';
+import { StoreUnavailableError, type EventRepository, type QueueOperations, type QueueOutbox, type ReadinessChecks } from '@foyer/domain';
+import { ErrorResponseDto, EVENT_REPOSITORY, FoyerMetrics, QUEUE_OPERATIONS, QUEUE_OUTBOX, READINESS_CHECKS } from '@foyer/platform';
 
 class LiveDto {
   @ApiProperty({ enum: ['ok'] }) status!: 'ok';
@@ -19,6 +19,7 @@ export class OpsController {
   constructor(
     @Inject(READINESS_CHECKS) private readonly checks: ReadinessChecks,
     @Inject(QUEUE_OPERATIONS) private readonly queue: QueueOperations,
+    @Inject(QUEUE_OUTBOX) private readonly outbox: QueueOutbox,
     @Inject(EVENT_REPOSITORY) private readonly events: EventRepository,
     private readonly metrics: FoyerMetrics,
   ) {}
@@ -61,11 +62,15 @@ export class OpsController {
   private async refreshQueueGauges(): Promise<void> {
     this.metrics.waiting.reset();
     this.metrics.active.reset();
+    this.metrics.journalPending.reset();
+    this.metrics.journalLag.reset();
     try {
-      for (const event of await this.events.list()) {
-        const stats = await this.queue.stats(event.eventId);
-        this.metrics.waiting.set({ event: event.eventId }, stats.waiting);
-        this.metrics.active.set({ event: event.eventId }, stats.active);
+      for (const { eventId } of await this.events.list()) {
+        const [stats, journal] = await Promise.all([this.queue.stats(eventId), this.outbox.journalBacklog(eventId)]);
+        this.metrics.waiting.set({ event: eventId }, stats.waiting);
+        this.metrics.active.set({ event: eventId }, stats.active);
+        this.metrics.journalPending.set({ event: eventId }, journal.pending);
+        this.metrics.journalLag.set({ event: eventId }, journal.lagMs / 1000);
       }
     } catch {
       // A scrape during an outage still returns the process metrics; the gauges are simply absent.

@@ -40,6 +40,7 @@ export function createEventCard(template, handlers) {
     actions: $('.event-actions'),
     message: $('.event-message'),
     settings: $('.event-settings'),
+    journal: $('.event-journal'),
     waiting: metric('waiting'),
     active: metric('active'),
     admitted: metric('admitted'),
@@ -126,6 +127,7 @@ export function createEventCard(template, handlers) {
     chart(view.wait, (s) => s.backWaitSeconds, 'Estimated wait at the back, in seconds');
 
     view.settings.textContent = settingsLine(current);
+    showJournal(view.journal, stats);
   }
 
   return { root, update };
@@ -171,6 +173,23 @@ function describe(what, values, since) {
   if (known.length === 0) return `${what}, ${since}: no samples yet`;
   const round = (v) => Math.round(v * 10) / 10;
   return `${what}, ${since}: lowest ${round(Math.min(...known))}, highest ${round(Math.max(...known))}, latest ${round(known.at(-1))}`;
+}
+
+/** Past this, a loss of the queue store would cost more than a few seconds of changes: say so loudly. */
+const JOURNAL_BEHIND_MS = 5_000;
+
+/** How far the journal is behind the line: what losing the queue store now would lose (a rebuild comes from the journal). */
+function showJournal(element, stats) {
+  if (!stats || typeof stats.journalLagMs !== 'number') {
+    element.textContent = '';
+    return;
+  }
+  const behind = stats.journalLagMs >= JOURNAL_BEHIND_MS;
+  element.classList.toggle('behind', behind);
+  element.textContent =
+    stats.journalPending === 0
+      ? 'Journal up to date: every change is saved in the database'
+      : `Journal ${(stats.journalLagMs / 1000).toFixed(1)} s behind (${formatCount(stats.journalPending)} changes not yet in the database)`;
 }
 
 function settingsLine(event) {

@@ -32,7 +32,7 @@ describe('FoyerGate', () => {
 
   function gate(options: Partial<FoyerGateOptions> = {}, backendOptions: { onlineCacheMs?: number } = {}): FoyerGate {
     const backend = new FoyerBackend({ foyerUrl: FOYER_URL, issuer: ISSUER, fetch: foyer.fetch, onlineCacheMs: 0, ...backendOptions });
-    return new FoyerGate(backend, { eventId: 'concert', now: () => NOW_SEC * 1000, ...options });
+    return new FoyerGate(backend, { eventId: 'concert', now: () => NOW_SEC * 1000, onRefusal: () => undefined, ...options });
   }
 
   describe('wr_token', () => {
@@ -54,11 +54,19 @@ describe('FoyerGate', () => {
       expect(forced.headers['set-cookie'][0]).toBe(`wr=${token}; Max-Age=600; Path=/shop; HttpOnly; SameSite=Lax; Secure`);
     });
 
-    it('is refused when invalid: a page goes to the waiting room, no cookie set', async () => {
+    it('is refused when invalid: a page goes to the waiting room, no session cookie set, the refusal noted for the loop guard', async () => {
       const other = await signToken(key, { evt: 'other-event' });
       const decision = answered(await gate().check(get(`/checkout?wr_token=${other}`)));
       expect(decision).toMatchObject({ statusCode: 303, outcome: 'INVALID', headers: { location: `${FOYER_URL}/wr/concert` } });
-      expect(decision.headers['set-cookie']).toBeUndefined();
+      expect(decision.headers['set-cookie']).toEqual(['foyer_concert_refused=INVALID; Max-Age=60; Path=/; HttpOnly; SameSite=Lax; Secure']);
+    });
+
+    it('is not sent round again when it comes back refused the same way: a 403 page says why', async () => {
+      const other = await signToken(key, { evt: 'other-event' });
+      const decision = answered(await gate().check(get(`/checkout?wr_token=${other}`, { ...PAGE, cookie: 'foyer_concert_refused=INVALID' })));
+      expect(decision).toMatchObject({ statusCode: 403, outcome: 'INVALID', headers: { 'content-type': 'text/html; charset=utf-8' } });
+      expect(decision.headers['set-cookie']).toEqual(['foyer_concert_refused=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax; Secure']);
+      expect(decision.body).toContain('Admission refused');
     });
 
     it('is not exchanged on a POST (a redirect would drop the body): the cookie decides', async () => {

@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { FoyerError } from '../../client/foyer-error.js';
-import type { Admission, FoyerBackend, OnlineCheck } from '../foyer-backend.js';
+import type { Admission, FoyerBackend, FoyerConfiguration, OnlineCheck } from '../foyer-backend.js';
 import { clearedCookie, readCookie, sessionCookie, type SessionCookie } from './gate-cookie.js';
 import { takeTokenFromUrl } from './gate-url.js';
 
@@ -33,8 +33,32 @@ export interface FoyerGateOptions {
   waitingRoomUrl?: string;
   /** Told each time Foyer could not be reached for a check (for logs and metrics). */
   onFoyerUnreachable?: (error: FoyerError) => void;
+  /**
+   * Told of every refusal that is not an ordinary one (a token Foyer issued that this gate finds
+   * invalid, an ended session, an unknown event), with the reason: such a refusal usually means a
+   * misconfigured gate. Default: one line on `console.warn`.
+   */
+  onRefusal?: (refusal: GateRefusal) => void;
   /** The clock of the cookie's Max-Age, in ms. */
   now?: () => number;
+}
+
+/** A refusal worth a log line: what was refused, why, and whether the loop guard stopped a second trip to the waiting room. */
+export interface GateRefusal {
+  eventId: string;
+  reason: RefusalReason;
+  url: string;
+  /** True when the visitor was not sent back to the waiting room, having just come from it with a token refused the same way. */
+  loopStopped: boolean;
+}
+
+/** The gate's settings disagree with Foyer's (see `FoyerGate.verifyConfiguration`). */
+export class GateConfigurationError extends Error {
+  override readonly name = 'GateConfigurationError';
+
+  constructor(readonly problems: readonly string[]) {
+    super(`the Foyer gate is misconfigured:\n- ${problems.join('\n- ')}`);
+  }
 }
 
 /** A request as the gate needs it, whatever the framework. */
@@ -81,6 +105,7 @@ export class FoyerGate {
   private readonly cookiePath: string;
   private readonly secureCookie: boolean | undefined;
   private readonly onFoyerUnreachable: ((error: FoyerError) => void) | undefined;
+  private readonly onRefusal: (refusal: GateRefusal) => void;
   private readonly now: () => number;
 
   constructor(
@@ -96,6 +121,43 @@ export class FoyerGate {
     this.cookiePath = options.cookiePath ?? '/';
     this.secureCookie = options.secureCookie;
     this.onFoyerUnreachable = options.onFoyerUnreachable;
+    this.onRefusal = options.onRefusal ?? warnOfRefusal;
+  }
+
+  /**
+   * Checks the gate's settings against Foyer: that Foyer answers at `foyerUrl`, signs tokens as
+   * the `issuer` the backend expects, publishes keys, and has the event. Call it once at start
+   * (`await gate.verifyConfiguration()` before listening): a gate that disagrees with Foyer would
+   * otherwise refuse every admitted visitor. Rejects with a `GateConfigurationError` naming every
+   * problem found.
+   */
+  async verifyConfiguration(): Promise<void> {
+    const problems: string[] = [];
+    const foyerUrl = this.foyer.foyerUrl;
+    let configuration: FoyerConfiguration;
+    try {
+      configuration = await this.foyer.configuration();
+    } catch (error) {
+      throw new GateConfigurationError([`Foyer does not answer at ${foyerUrl} (${describe(error)}): check foyerUrl`]);
+    }
+    const expected = this.foyer.issuer;
+    if (expected !== undefined && expected !== configuration.issuer) {
+      problems.push(
+        `the gate expects tokens issued by '${expected}', but Foyer at ${foyerUrl} issues them as '${configuration.issuer}' (its FOYER_PUBLIC_URL): ` +
+          `set the issuer option to '${configuration.issuer}', or FOYER_PUBLIC_URL to '${expected}'`,
+      );
+    }
+    try {
+      if ((await this.foyer.publishedKeyCount()) === 0) problems.push(`Foyer at ${foyerUrl} publishes no keys at /.well-known/jwks.json`);
+    } catch (error) {
+      problems.push(`Foyer's keys could not be read from ${foyerUrl}/.well-known/jwks.json (${describe(error)})`);
+    }
+    try {
+      if (!(await this.foyer.hasEvent(this.eventId))) problems.push(`Foyer at ${foyerUrl} has no event '${this.eventId}': check eventId`);
+    } catch (error) {
+      problems.push(`whether Foyer has the event '${this.eventId}' could not be checked (${describe(error)})`);
+    }
+    if (problems.length > 0) throw new GateConfigurationError(problems);
   }
 
   async check(request: GateRequest): Promise<GateDecision> {
@@ -107,9 +169,11 @@ export class FoyerGate {
       if ('unavailable' in verdict) return this.unavailable();
       if (!verdict.admitted) return this.refuse(request, verdict.reason, null);
       const maxAgeSec = (verdict.admission.expiresAt.getTime() - this.now()) / 1000;
+      const cookies = [sessionCookie(cookie, inUrl.token, maxAgeSec)];
+      if (readCookie(request.headers.cookie, this.guardCookie(cookie).name) !== null) cookies.push(clearedCookie(this.guardCookie(cookie)));
       return answer(303, 'ADMITTED', {
         location: inUrl.cleanUrl,
-        'set-cookie': [sessionCookie(cookie, inUrl.token, maxAgeSec)],
+        'set-cookie': cookies,
         // The answer to a URL with a token in it: never cached, never passed on as Referer.
         'cache-control': 'no-store',
         'referrer-policy': 'no-referrer',
@@ -160,8 +224,22 @@ export class FoyerGate {
 
   private refuse(request: GateRequest, reason: RefusalReason, clear: SessionCookie | null): GateDecision {
     const headers: Record<string, string | string[]> = { 'cache-control': 'no-store' };
-    if (clear) headers['set-cookie'] = [clearedCookie(clear)];
-    if (wantsPage(request)) return answer(303, reason, { ...headers, location: this.waitingRoomUrl });
+    const cookies = clear ? [clearedCookie(clear)] : [];
+    if (wantsPage(request)) {
+      if (!UNUSUAL.has(reason)) return answer(303, reason, { ...headers, ...setCookies(cookies), location: this.waitingRoomUrl });
+      // An unusual refusal sends the visitor to the waiting room once; coming back from it with a
+      // token refused the same way, they are told why instead of being sent round again.
+      const guard = this.guardCookie(clear ?? { name: this.cookieName, path: this.cookiePath, secure: this.secureCookie ?? request.secure });
+      const loopStopped = readCookie(request.headers.cookie, guard.name) === reason;
+      this.onRefusal({ eventId: this.eventId, reason, url: request.url, loopStopped });
+      if (!loopStopped) {
+        cookies.push(sessionCookie(guard, reason, LOOP_GUARD_SEC));
+        return answer(303, reason, { ...headers, ...setCookies(cookies), location: this.waitingRoomUrl });
+      }
+      cookies.push(clearedCookie(guard));
+      return answer(403, reason, { ...headers, ...setCookies(cookies), 'content-type': 'text/html; charset=utf-8' }, refusalPage(reason, this.waitingRoomUrl));
+    }
+    if (cookies.length > 0) headers['set-cookie'] = cookies;
     const body = {
       statusCode: 403,
       code: 'ADMISSION_REQUIRED',
@@ -170,6 +248,11 @@ export class FoyerGate {
       waitingRoomUrl: this.waitingRoomUrl,
     };
     return answer(403, reason, { ...headers, 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(body));
+  }
+
+  /** Remembers an unusual refusal for a minute: the loop guard's memory, beside the session cookie. */
+  private guardCookie(session: SessionCookie): SessionCookie {
+    return { ...session, name: `${this.cookieName}_refused` };
   }
 
   private unavailable(): GateDecision {
@@ -181,6 +264,36 @@ export class FoyerGate {
       JSON.stringify(body),
     );
   }
+}
+
+/** Refusals that say something is wrong (a misconfigured gate, an ended session), as opposed to no token yet or an expired one. */
+const UNUSUAL: ReadonlySet<RefusalReason> = new Set(['INVALID', 'EXITED', 'EVENT_NOT_FOUND']);
+/** How long the loop guard remembers a refusal: longer than a trip through the waiting room and back. */
+const LOOP_GUARD_SEC = 60;
+
+function setCookies(cookies: string[]): Record<string, string[]> {
+  return cookies.length > 0 ? { 'set-cookie': cookies } : {};
+}
+
+function warnOfRefusal(refusal: GateRefusal): void {
+  console.warn(
+    `Foyer gate (${refusal.eventId}): refused ${refusal.url}: ${refusal.reason}, ${REFUSALS[refusal.reason]}` +
+      (refusal.loopStopped ? '; not sending the visitor to the waiting room again (loop guard)' : ''),
+  );
+}
+
+/** The page a visitor sees when the loop guard stops a second trip to the waiting room. */
+function refusalPage(reason: RefusalReason, waitingRoomUrl: string): string {
+  const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return (
+    '<!doctype html><html lang="en"><meta charset="utf-8"><title>Admission refused</title>' +
+    `<h1>Admission refused</h1><p>This site could not accept your admission (${escape(reason)}: ${escape(REFUSALS[reason])}).</p>` +
+    `<p>Please tell the site's support. You can <a href="${escape(waitingRoomUrl)}">go back to the waiting room</a>.</p></html>`
+  );
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 const REFUSALS: Record<RefusalReason, string> = {
