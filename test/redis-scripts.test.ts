@@ -162,6 +162,7 @@ async function exerciseEveryOperation(store: QueueStore, eventId: string): Promi
   expect(await store.hit(`client-${eventId}`, 5, 60_000)).toMatchObject({ allowed: true });
   const journal = await store.readJournal(eventId, 100);
   expect(journal.map((entry) => entry.type)).toEqual(['user.admitted', 'user.entered', 'user.exited', 'user.admitted']);
+  expect(await store.journalBacklog(eventId)).toMatchObject({ pending: 4 });
   await store.ackJournal(
     eventId,
     journal.map((entry) => entry.entryId),
