@@ -490,7 +490,7 @@ describe.each(STORE_MODES)('admin and operations routes over HTTP (%s store)', (
       expect(await pollOk(waiting.ticket)).toMatchObject({
         status: 'WAIT',
         eventStatus: 'PAUSED',
-        expectedInfo: { rank: 1, waitSeconds: null, time: null },
+        expectedInfo: { rank: 1, waitSeconds: null, time: null, waitSecondsP25: null, waitSecondsP75: null },
       });
       expect((await v.exit(inside.successToken)).body.status).toBe('EXITED');
       expect(await pollOk(waiting.ticket)).toMatchObject({ status: 'WAIT', eventStatus: 'PAUSED' });

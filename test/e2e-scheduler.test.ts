@@ -232,7 +232,7 @@ describe.each(MODES)('the scheduler (%s store)', (mode) => {
     // Many ticks (100 ms each) pass: still nobody is admitted.
     await sleep(1_500);
     const paused = await poll(b.ticket);
-    expect(paused).toMatchObject({ status: 'WAIT', expectedInfo: { rank: 1, waitSeconds: null, time: null } });
+    expect(paused).toMatchObject({ status: 'WAIT', expectedInfo: { rank: 1, waitSeconds: null, time: null, waitSecondsP25: null, waitSecondsP75: null } });
     expect((await poll(c.ticket)).status).toBe('WAIT');
     expect(await stats(eventId)).toMatchObject({ active: 1, waiting: 2 });
 

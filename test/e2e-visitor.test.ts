@@ -10,7 +10,7 @@
  * tick repaired in between.
  */
 import { jest } from '@jest/globals';
-import { createPublicKey, generateKeyPairSync, verify as verifySignature } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, verify as verifySignature } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { allowRequireOfEsmPackages } from './support/esm-interop.js';
 import {
@@ -117,11 +117,19 @@ describe.each(MODES)('visitor routes over HTTP (%s store)', (mode) => {
           eventStatus: 'OPEN',
           status: 'WAIT',
           ticket: expect.any(String),
-          expectedInfo: { rank, waitSeconds: expect.any(Number), time: expect.any(String) },
+          expectedInfo: {
+            rank,
+            waitSeconds: expect.any(Number),
+            time: expect.any(String),
+            waitSecondsP25: expect.any(Number),
+            waitSecondsP75: expect.any(Number),
+          },
           pollAfterMs: expect.any(Number),
         });
         expect(Number.isInteger(state.expectedInfo.waitSeconds)).toBe(true);
         expect(state.expectedInfo.waitSeconds).toBeGreaterThan(0);
+        expect(state.expectedInfo.waitSecondsP25).toBeLessThanOrEqual(state.expectedInfo.waitSeconds);
+        expect(state.expectedInfo.waitSecondsP75).toBeGreaterThanOrEqual(state.expectedInfo.waitSeconds);
         expect(state.expectedInfo.time).toBe(hhmm(state.expectedInfo.waitSeconds));
         expect(state.pollAfterMs).toBeGreaterThanOrEqual(0);
         expect(state.pollAfterMs).toBeLessThanOrEqual(100_000);
@@ -151,11 +159,19 @@ describe.each(MODES)('visitor routes over HTTP (%s store)', (mode) => {
       const paused = await newEvent({ limitCnt: 10, status: 'PAUSED' });
       const state = await enterOk({ eventId: paused, id: 'p1' });
       // A PAUSED event queues even with room and nobody waiting.
-      expect(state).toMatchObject({ status: 'WAIT', eventStatus: 'PAUSED', expectedInfo: { rank: 1, waitSeconds: null, time: null } });
+      expect(state).toMatchObject({
+        status: 'WAIT',
+        eventStatus: 'PAUSED',
+        expectedInfo: { rank: 1, waitSeconds: null, time: null, waitSecondsP25: null, waitSecondsP75: null },
+      });
 
       const none = await newEvent({ limitCnt: 0 });
       const waiting = await enterOk({ eventId: none, id: 'n1' });
-      expect(waiting).toMatchObject({ status: 'WAIT', eventStatus: 'OPEN', expectedInfo: { rank: 1, waitSeconds: null, time: null } });
+      expect(waiting).toMatchObject({
+        status: 'WAIT',
+        eventStatus: 'OPEN',
+        expectedInfo: { rank: 1, waitSeconds: null, time: null, waitSecondsP25: null, waitSecondsP75: null },
+      });
       expect(await stats(none)).toMatchObject({ waiting: 1, active: 0, admittedTotal: 0 });
     });
 
@@ -214,6 +230,39 @@ describe.each(MODES)('visitor routes over HTTP (%s store)', (mode) => {
       expect(await stats(eventId)).toMatchObject({ waiting: 1, active: 1, admittedTotal: 1 });
       expect(await pollOk(admitted.ticket)).toMatchObject({ status: 'ENTER', successToken: admitted.successToken });
       expect(await pollOk(waiting.ticket)).toMatchObject({ status: 'WAIT', expectedInfo: { rank: 1 } });
+    });
+
+    it('answers a retry with the same Idempotency-Key with the same place and ticket; another body is 409 IDEMPOTENCY_KEY_REUSED', async () => {
+      const eventId = await newEvent({ limitCnt: 1 });
+      const key = { 'idempotency-key': randomBytes(16).toString('hex') };
+      await enterOk({ eventId, id: 'inside' });
+      const first = await v.enter({ eventId, id: 'keyed' }, { headers: key });
+      expect(first.status).toBe(200);
+      const retry = await v.enter({ eventId, id: 'keyed' }, { headers: key });
+      expect(retry.status).toBe(200);
+      expect(retry.body).toMatchObject({ id: 'keyed', status: 'WAIT', ticket: first.body.ticket, expectedInfo: { rank: 1 } });
+
+      expectError(await v.enter({ eventId, id: 'someone-else' }, { headers: key }), 409, 'IDEMPOTENCY_KEY_REUSED');
+      expectError(await v.enter({ eventId }, { headers: key }), 409, 'IDEMPOTENCY_KEY_REUSED');
+      expectError(await v.enter({ eventId, id: 'keyed' }), 409, 'ALREADY_QUEUED'); // without the key, as before
+      expect(await stats(eventId)).toMatchObject({ waiting: 1, active: 1 });
+
+      // Without an id the server-made id comes from the key: the retry names the same place.
+      const serverKey = { 'idempotency-key': randomBytes(16).toString('hex') };
+      const made = await v.enter({ eventId }, { headers: serverKey });
+      expect(made.body.id).toMatch(URL_SAFE_ID);
+      expect((await v.enter({ eventId }, { headers: serverKey })).body).toMatchObject({ id: made.body.id, ticket: made.body.ticket });
+      expect(await stats(eventId)).toMatchObject({ waiting: 2 });
+    });
+
+    it('refuses a malformed Idempotency-Key with 400 VALIDATION_FAILED and takes no place', async () => {
+      const eventId = await newEvent({ limitCnt: 1 });
+      for (const bad of ['too-short', 'k'.repeat(129), 'naïve-key-0123456789']) {
+        const answer = await v.enter({ eventId, id: 'u' }, { headers: { 'idempotency-key': bad } });
+        expectError(answer, 400, 'VALIDATION_FAILED');
+        expect(badFields(answer)).toEqual(['Idempotency-Key']);
+      }
+      expect(await stats(eventId)).toMatchObject({ waiting: 0, active: 0, admittedTotal: 0 });
     });
 
     it('resumes with the ticket: the current state, and nothing else changes', async () => {
@@ -437,6 +486,27 @@ describe.each(MODES)('visitor routes over HTTP (%s store)', (mode) => {
       expect(await stats(eventId)).toMatchObject({ waiting: 1, active: 1 });
     });
 
+    it('on a SIGNED event answer the place or session their id holds, with its ticket, instead of 409 ALREADY_QUEUED', async () => {
+      const eventId = await newEvent({ limitCnt: 1, idPolicy: 'SIGNED' });
+      const admitted = await enterOk({ eventId, idToken: await signIdToken({ sub: 'alice', evt: eventId }) });
+      const waiting = await enterOk({ eventId, idToken: await signIdToken({ sub: 'bob', evt: eventId }) });
+      expect(await enterOk({ eventId, idToken: await signIdToken({ sub: 'alice', evt: eventId }, { expiresInSec: 120 }) })).toMatchObject({
+        status: 'ENTER',
+        ticket: admitted.ticket,
+        successToken: admitted.successToken,
+      });
+      expect(await enterOk({ eventId, idToken: await signIdToken({ sub: 'bob', evt: eventId }) })).toMatchObject({
+        status: 'WAIT',
+        ticket: waiting.ticket,
+        expectedInfo: { rank: 1 },
+      });
+      expect(await stats(eventId)).toMatchObject({ waiting: 1, active: 1, admittedTotal: 1 });
+
+      const open = await newEvent({ limitCnt: 1 });
+      await enterOk({ eventId: open, idToken: await signIdToken({ sub: 'alice', evt: open }) });
+      expectError(await v.enter({ eventId: open, idToken: await signIdToken({ sub: 'alice', evt: open }) }), 409, 'ALREADY_QUEUED');
+    });
+
     it('answer 401 INVALID_ID_TOKEN when forged, expired, of another event or missing a claim', async () => {
       const eventId = await newEvent({ limitCnt: 5, idPolicy: 'SIGNED' });
       const otherEventId = await newEvent({ limitCnt: 5 });
@@ -640,12 +710,13 @@ describe.each(MODES)('visitor routes over HTTP (%s store)', (mode) => {
         ['/.well-known/jwks.json', 'GET'],
       ]) {
         const preflight = await foyer.http.request('OPTIONS', path, {
-          headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'content-type,authorization' },
+          headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'content-type,authorization,idempotency-key' },
         });
         expect({ path, status: preflight.status }).toEqual({ path, status: 204 });
         expect(preflight.headers.get('access-control-allow-origin')).toMatch(/^(\*|https:\/\/shop\.example)$/);
         expect(preflight.headers.get('access-control-allow-methods') ?? '').toContain(method);
         expect((preflight.headers.get('access-control-allow-headers') ?? '').toLowerCase()).toContain('authorization');
+        expect((preflight.headers.get('access-control-allow-headers') ?? '').toLowerCase()).toContain('idempotency-key');
       }
 
       const eventId = await newEvent({ limitCnt: 0, minPollIntervalMs: 5000, waitTimeoutSec: 60 });

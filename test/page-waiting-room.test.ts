@@ -511,6 +511,32 @@ describe.each(STORE_MODES)('waiting-room page in Chromium (%s store)', (mode) =>
     expect(await page.locator('#wr-offline').isHidden()).toBe(true);
   });
 
+  it('retries an enter whose answer was lost with the same Idempotency-Key, across a reload too: one place, not two', async () => {
+    const { eventId } = await fullEvent(0);
+    const page = await (await newContext({ ...MOBILE, locale: 'en-US' })).newPage();
+    const keys: string[] = [];
+    // Every enter reaches Foyer, which takes or finds the place; the answer is lost on the way back.
+    await page.route('**/v1/queue/enter', async (route) => {
+      keys.push(route.request().headers()['idempotency-key']);
+      try {
+        await route.fetch();
+        await route.abort('connectionreset');
+      } catch {
+        // the page navigated away meanwhile
+      }
+    });
+    await page.goto(`${foyer.url}/wr/${eventId}`);
+    await eventually(async () => keys.length >= 1 && (await stats(eventId)).waiting === 1, 30_000, 'the first enter to take a place');
+    await page.reload();
+    await eventually(() => keys.length >= 3, 30_000, 'the enter to be retried after the reload');
+    await page.unroute('**/v1/queue/enter');
+
+    await waitForRank(page, 1);
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(keys)).toEqual(new Set([keys[0]]));
+    expect(await stats(eventId)).toMatchObject({ waiting: 1, active: 1 });
+  });
+
   it('says why when the idToken in the link is mangled, rather than hang on the loading screen', async () => {
     const { eventId } = await fullEvent(0);
     const page = await (await newContext({ ...MOBILE, locale: 'en-US' })).newPage();

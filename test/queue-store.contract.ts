@@ -10,7 +10,9 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import type { EnterResult, Place, PlaceState, PollResult, QueueConfig, QueueJournalEntry, QueueStore } from '@foyer/domain';
+import type { EnterKey, EnterResult, Place, PlaceState, PollResult, QueueConfig, QueueJournalEntry, QueueStore } from '@foyer/domain';
+
+import { enterKeyOf } from '../libs/application/src/enter/enter-key.js';
 
 import { EXIT_PROMOTE_MAX } from '../libs/queue-store/src/exit-promotion.js';
 
@@ -372,6 +374,156 @@ export function describeQueueStoreContract(name: string, makeHarness: () => Prom
           ['user.entered', 'b', { seq: 3 }],
         ]);
         expect((await store.stats(eventId)).abandonedTotal).toBe(0); // removal has no counter
+      });
+    });
+
+    // ---- enter with an Idempotency-Key ---------------------------------------------------------
+
+    describe('enter with an idempotency key', () => {
+      /** A key as EnterQueue makes it from the header (its SHA-256, and the server-made id it derives). */
+      const keyOf = (name: string): EnterKey => enterKeyOf(`contract-key-${name}-0123456789`);
+
+      function held(result: EnterResult): PlaceState {
+        if (result.outcome !== 'HELD') throw new Error(`expected HELD, got ${JSON.stringify(result)}`);
+        return result.state;
+      }
+
+      scenario('the key is recorded with the place: a retry answers that place (HELD) and changes nothing; user.entered carries the hash', async () => {
+        await configure({ limitCnt: 1 });
+        await enterAdmitted('a');
+        const key = keyOf('b');
+        const first = placed(await store.enter(eventId, 'b', { key }));
+        expect(first).toMatchObject({ status: 'WAIT', rank: 1 });
+        const mark = await journalLength();
+
+        const retry = held(await store.enter(eventId, 'b', { key }));
+        expect(retry).toEqual({ status: 'WAIT', place: first.place, rank: 1, measuredRate: null });
+        expect(await journalLength()).toBe(mark);
+        expect(await changes()).toContainEqual(['user.entered', 'b', { seq: first.place.seq, idem: key.hash }]);
+        expect(key.hash).toMatch(/^[0-9a-f]{64}$/);
+        expect(await store.stats(eventId)).toMatchObject({ waiting: 1, active: 1 });
+        expect((await enterWaiting('c')).place.seq).toBe(first.place.seq + 1); // the retry took no seq
+      });
+
+      scenario('an immediate admission journals the hash in user.admitted; its retry answers the session with its token', async () => {
+        await configure({ limitCnt: 1 });
+        const key = keyOf('a');
+        const first = placed(await store.enter(eventId, 'a', { key }));
+        if (first.status !== 'ENTER') throw new Error('expected ENTER');
+        expect(await changes()).toEqual([['user.admitted', 'a', { seq: 1, expiresAt: first.session.expiresAt, immediate: true, idem: key.hash }]]);
+        await store.saveSuccessToken(first.place, 'token-a');
+
+        expect(held(await store.enter(eventId, 'a', { key }))).toEqual({
+          status: 'ENTER',
+          place: first.place,
+          session: { ...first.session, successToken: 'token-a' },
+        });
+        expect(await store.stats(eventId)).toMatchObject({ active: 1, admittedTotal: 1 });
+      });
+
+      scenario('the same key for another id is KEY_REUSED and changes nothing', async () => {
+        await configure({ limitCnt: 0 });
+        const key = keyOf('b');
+        await store.enter(eventId, 'b', { key });
+        const mark = await journalLength();
+        expect(await store.enter(eventId, 'other', { key })).toEqual({ outcome: 'KEY_REUSED' });
+        expect(await store.enter(eventId, key.serverId, { key })).toEqual({ outcome: 'KEY_REUSED' }); // as a server-made id
+        expect(await journalLength()).toBe(mark);
+        expect(await store.stats(eventId)).toMatchObject({ waiting: 1 });
+      });
+
+      scenario("a server-made id derived from the key is the key's record: no hash journaled, a retry is HELD, a named id is KEY_REUSED", async () => {
+        await configure({ limitCnt: 0 });
+        const key = keyOf('server-made');
+        const first = placed(await store.enter(eventId, key.serverId, { key }));
+        expect(await changes()).toEqual([['user.entered', key.serverId, { seq: 1 }]]);
+
+        expect(held(await store.enter(eventId, key.serverId, { key }))).toMatchObject({ status: 'WAIT', place: first.place });
+        expect(await store.enter(eventId, 'named', { key })).toEqual({ outcome: 'KEY_REUSED' });
+        expect(await store.stats(eventId)).toMatchObject({ waiting: 1 });
+        expect(await journalLength()).toBe(1);
+      });
+
+      scenario('after the place lapsed the key answers its current EXPIRED state, ending it, and never takes a new place', async () => {
+        await configure({ limitCnt: 0, waitTimeoutMs: SHORT_MS });
+        const key = keyOf('b');
+        const first = placed(await store.enter(eventId, 'b', { key }));
+        await harness.elapse(PAST_SHORT_MS);
+        const mark = await journalLength();
+
+        expect(held(await store.enter(eventId, 'b', { key }))).toEqual({ status: 'EXPIRED', place: first.place, reason: 'WAIT_TIMEOUT' });
+        expect(await changesSince(mark)).toEqual([['user.abandoned', 'b', { seq: first.place.seq }]]);
+        // The place is gone now: the key still answers, and still takes nothing.
+        expect(held(await store.enter(eventId, 'b', { key }))).toMatchObject({ status: 'EXPIRED', reason: 'WAIT_TIMEOUT' });
+        expect(await store.stats(eventId)).toMatchObject({ waiting: 0, abandonedTotal: 1 });
+        expect(await journalLength()).toBe(mark + 1);
+      });
+
+      scenario('a lapsed or exited session answers SESSION_ENDED, EXITED, or BLOCK with blockReentry', async () => {
+        await configure({ limitCnt: 2, sessionTtlMs: SHORT_MS });
+        const keyA = keyOf('a');
+        const keyS = keyOf('s');
+        const a = placed(await store.enter(eventId, 'a', { key: keyA }));
+        const server = placed(await store.enter(eventId, keyS.serverId, { key: keyS }));
+        await store.exit(a.place);
+        await harness.elapse(PAST_SHORT_MS);
+
+        expect(held(await store.enter(eventId, 'a', { key: keyA }))).toMatchObject({ status: 'EXPIRED', reason: 'EXITED' });
+        expect(held(await store.enter(eventId, keyS.serverId, { key: keyS }))).toEqual({
+          status: 'EXPIRED',
+          place: server.place,
+          reason: 'SESSION_ENDED',
+        });
+        await configure({ blockReentry: true });
+        expect(held(await store.enter(eventId, 'a', { key: keyA }))).toEqual({ status: 'BLOCK', place: a.place });
+        expect(await store.stats(eventId)).toMatchObject({ active: 0, admittedTotal: 2 });
+      });
+
+      scenario('the key comes before the status: a closed event answers the place the key took', async () => {
+        await configure({ limitCnt: 0 });
+        const key = keyOf('b');
+        const first = placed(await store.enter(eventId, 'b', { key }));
+        await configure({ status: 'CLOSED' });
+        expect(held(await store.enter(eventId, 'b', { key }))).toEqual({ status: 'EXPIRED', place: first.place, reason: 'EVENT_CLOSED' });
+        expect(await store.enter(eventId, 'b', { key: keyOf('new') })).toEqual({ outcome: 'NOT_OPEN', status: 'CLOSED' });
+      });
+
+      scenario('a new place of the id forgets its earlier key; dropEvent forgets every key', async () => {
+        await configure({ limitCnt: 1 });
+        const first = keyOf('first');
+        const second = keyOf('second');
+        const a = placed(await store.enter(eventId, 'a', { key: first }));
+        await store.exit(a.place);
+        const again = placed(await store.enter(eventId, 'a', { key: second }));
+        expect(again.place.seq).toBe(2);
+
+        // The first key no longer names a place: it enters as any keyless retry would, and is refused.
+        expect(await store.enter(eventId, 'a', { key: first })).toEqual({ outcome: 'ALREADY_QUEUED' });
+        expect(held(await store.enter(eventId, 'a', { key: second }))).toMatchObject({ status: 'ENTER', place: again.place });
+        // A keyless new place forgets the key too.
+        await store.exit(again.place);
+        const keyless = placed(await store.enter(eventId, 'a'));
+        expect(await store.enter(eventId, 'a', { key: second })).toEqual({ outcome: 'ALREADY_QUEUED' });
+
+        await store.dropEvent(eventId);
+        await configure({ limitCnt: 1 });
+        const fresh = placed(await store.enter(eventId, 'b', { key: second }));
+        expect(fresh.place.seq).toBe(1);
+        expect(fresh.place.epoch).not.toBe(keyless.place.epoch);
+      });
+
+      scenario('answerHeld (a proven id): what the id holds is answered (HELD) instead of ALREADY_QUEUED', async () => {
+        await configure({ limitCnt: 1 });
+        const a = await enterAdmitted('a');
+        const b = await enterWaiting('b');
+        const mark = await journalLength();
+
+        expect(held(await store.enter(eventId, 'a', { answerHeld: true }))).toMatchObject({ status: 'ENTER', place: a.place });
+        expect(held(await store.enter(eventId, 'b', { answerHeld: true }))).toEqual({ status: 'WAIT', place: b.place, rank: 1, measuredRate: null });
+        expect(await store.enter(eventId, 'b')).toEqual({ outcome: 'ALREADY_QUEUED' });
+        expect(await journalLength()).toBe(mark);
+        // Nothing held: a new place as usual.
+        expect(placed(await store.enter(eventId, 'c', { answerHeld: true }))).toMatchObject({ status: 'WAIT', rank: 2 });
       });
     });
 

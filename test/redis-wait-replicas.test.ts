@@ -4,7 +4,7 @@
  * holding their write; when it cannot (the replica is frozen), a place is refused (503) rather than
  * claimed, and every shortfall is reported.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Cluster } from 'ioredis';
 import { Redis } from 'ioredis';
 import { StoreUnavailableError, type EnterResult, type Place, type QueueConfig } from '@foyer/domain';
@@ -113,6 +113,28 @@ describe('REDIS_WAIT_REPLICAS on a Redis Cluster of three masters and three repl
     } finally {
       cluster.thaw(replicaPort);
     }
+  });
+
+  it('answers the retry of an unconfirmed enter with the same Idempotency-Key the place it took, once confirmed', async () => {
+    const [{ eventId, masterPort }] = await eventIdsOnEveryMaster(cluster, `retry-${randomUUID().slice(0, 8)}`);
+    await store.configure(config(eventId, 0));
+    const key = { hash: createHash('sha256').update(`key-${eventId}`).digest('hex'), serverId: `srv-${eventId}` };
+    const replicaPort = await cluster.replicaOf(masterPort);
+    cluster.freeze(replicaPort);
+    try {
+      await expect(store.enter(eventId, 'keyed', { key })).rejects.toBeInstanceOf(StoreUnavailableError);
+      // Still unconfirmed: the retry reads the place, and a read is confirmed like a write.
+      await expect(store.enter(eventId, 'keyed', { key })).rejects.toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      cluster.thaw(replicaPort);
+    }
+    reports.length = 0;
+    const retried = await store.enter(eventId, 'keyed', { key });
+    expect(retried).toMatchObject({ outcome: 'HELD', state: { status: 'WAIT', place: { id: 'keyed', seq: 1 } } });
+    expect(reports.map((r) => [r.script, r.acked])).toEqual([
+      ['enter', 1],
+      ['enter', 1],
+    ]);
   });
 
   it('sends one WAIT for the scripts of one moment on a master (group commit), not one each', async () => {

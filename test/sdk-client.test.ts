@@ -68,6 +68,35 @@ describe('FoyerClient against the running app', () => {
     expect(await backend.verifyOnline(admitted.successToken)).toMatchObject({ valid: true, id: 'bob' });
   });
 
+  it('an enter whose answer is lost is retried with the same Idempotency-Key and gets the place it took, not 409', async () => {
+    const eventId = await newEvent();
+    await client.enter({ eventId, id: 'holder' });
+    let lost = 0;
+    // The first enter reaches Foyer and takes the place; its answer never comes back.
+    const losingFetch = async (url: string, init: RequestInit): Promise<Response> => {
+      const response = await fetch(url, init);
+      if (url.endsWith('/v1/queue/enter') && lost === 0) {
+        lost += 1;
+        throw new TypeError('fetch failed: the answer was lost');
+      }
+      return response;
+    };
+    const retries: string[] = [];
+    const seen: QueueState[] = [];
+    const controller = new AbortController();
+    const waiting = new FoyerClient({ foyerUrl: foyer.url, fetch: losingFetch }).waitUntilAdmitted(
+      { eventId, id: 'carol' },
+      { signal: controller.signal, onRetry: (error) => retries.push(error.code), onState: (state) => seen.push(state) },
+    );
+    await eventually(() => seen.length > 0, 20_000, 'the retried enter to answer');
+    controller.abort();
+    await expect(waiting).rejects.toBeDefined();
+
+    expect(retries).toEqual(['NETWORK_ERROR']);
+    expect(seen[0]).toMatchObject({ status: 'WAIT', id: 'carol', expectedInfo: { rank: 1 } });
+    expect(await stats(eventId)).toMatchObject({ waiting: 1, active: 1 }); // one place, the one the lost enter took
+  });
+
   it('resumes a place with its ticket, and settles on BLOCK after an exit', async () => {
     const eventId = await newEvent({ minPollIntervalMs: 0 });
     const first = await client.enter({ eventId, id: 'carol' });

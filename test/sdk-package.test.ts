@@ -252,7 +252,7 @@ describe('the packed @foyer/sdk', () => {
           return answer(200, {
             ...place,
             status: 'WAIT',
-            expectedInfo: { rank: 1, waitSeconds: 1, time: '00:01' },
+            expectedInfo: { rank: 1, waitSeconds: 1, time: '00:01', waitSecondsP25: 1, waitSecondsP75: 2 },
             pollAfterMs: 50,
           });
         }

@@ -14,7 +14,7 @@ export interface CliOptions {
 }
 
 /** The steps `--only` can pick; the queues they poll are seeded whatever is picked. */
-export const BENCH_STEPS = ['poll', 'scale-out', 'promotion', 'enter', 'journal-lag', 'profile', 'callbacks'] as const;
+export const BENCH_STEPS = ['poll', 'scale-out', 'promotion', 'enter', 'enter-keys', 'journal-lag', 'profile', 'callbacks', 'estimates'] as const;
 export type BenchStep = (typeof BENCH_STEPS)[number];
 
 const USAGE = `usage: npm run bench -- [--smoke] [--no-write] [--out FILE] [--note TEXT] [--load-generator wrk|autocannon] [--only STEPS]

@@ -18,6 +18,8 @@ import { measureCallbacks } from './measure/callbacks.js';
 import { profileUnderLoad } from './measure/cpu-profile.js';
 import { measureEnter, nextIdPrefix } from './measure/enter.js';
 import { measureJournalLag } from './measure/journal-lag.js';
+import { ESTIMATE_SCENARIOS, simulateEstimateAccuracy } from './measure/estimate-accuracy.js';
+import { measureEnterKeyMemory } from './measure/enter-key-memory.js';
 import { measureMemory, usedMemory } from './measure/memory.js';
 import { measurePoll } from './measure/poll.js';
 import { measurePromotion } from './measure/promotion.js';
@@ -113,6 +115,15 @@ async function main(): Promise<number> {
       }
     });
     if (queues.length !== plan.queueSizes.length) throw new Error('seeding failed; nothing else can be measured');
+
+    await step(
+      `memory of enters with and without an Idempotency-Key, ${sizeLabel(plan.enterKeyWaiters)} waiters each`,
+      async () => {
+        results.enterKeyMemory = await measureEnterKeyMemory(backing.redis, backing.keyPrefix, plan.enterKeyWaiters);
+        for (const variant of results.enterKeyMemory.variants) log(`  ${variant.name}: ${variant.bytesPerWaiter.toFixed(1)} B per waiter`);
+      },
+      'enter-keys',
+    );
     const ticketsOf = (queue: SeededQueue) => queue.writeTickets(ctx.file(`tickets-${queue.eventId}.txt`), plan.ticketSample);
     const largest = queues[queues.length - 1];
 
@@ -209,6 +220,15 @@ async function main(): Promise<number> {
         results.callbacks = await measureCallbacks(ctx);
       },
       'callbacks',
+    );
+
+    await step(
+      'estimate accuracy: simulated sales on a fake clock',
+      async () => {
+        results.estimates = [];
+        for (const scenario of ESTIMATE_SCENARIOS) results.estimates.push(await simulateEstimateAccuracy(scenario));
+      },
+      'estimates',
     );
 
     results.finishedAt = new Date();

@@ -25,6 +25,8 @@ export interface BenchPlan {
   callbackGroups: number;
   /** Seconds of poll load on the profiled API process (0: no profile). */
   profileSeconds: number;
+  /** Waiters entered through the enter script per way of entering, with and without Idempotency-Keys. */
+  enterKeyWaiters: number;
 }
 
 export const FULL_PLAN: BenchPlan = {
@@ -41,6 +43,7 @@ export const FULL_PLAN: BenchPlan = {
   callbackMessages: 10_000,
   callbackGroups: 100,
   profileSeconds: 8,
+  enterKeyWaiters: 100_000,
 };
 
 export const SMOKE_PLAN: BenchPlan = {
@@ -57,4 +60,5 @@ export const SMOKE_PLAN: BenchPlan = {
   callbackMessages: 200,
   callbackGroups: 10,
   profileSeconds: 1,
+  enterKeyWaiters: 2_000,
 };

@@ -4,6 +4,7 @@
  * store and a fake clock, and the Nest layer only routes requests to them.
  */
 export * from './enter/enter-queue.js';
+export * from './enter/enter-key.js';
 export * from './exit/exit-session.js';
 export * from './place/place-answers.js';
 export * from './place/place-lookup.js';

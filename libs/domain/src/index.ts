@@ -10,5 +10,6 @@ export * from './ports/health.js';
 export * from './ports/journal.js';
 export * from './ports/queue-store.js';
 export * from './user-id.js';
+export * from './idempotency-key.js';
 export * from './promotion.js';
 export * from './queue-config.js';

@@ -13,6 +13,9 @@ export interface ExpectedInfo {
   rank: number;
   waitSeconds: number | null;
   time: string | null;
+  /** The middle half of where the wait may fall: a quarter of waits are shorter than P25, a quarter longer than P75. */
+  waitSecondsP25: number | null;
+  waitSecondsP75: number | null;
 }
 
 interface StateBase {
@@ -57,7 +60,7 @@ export const QUEUE_STATE_FIELDS = [
   'reason',
 ] as const satisfies readonly QueueStateField[];
 
-export const EXPECTED_INFO_FIELDS = ['rank', 'waitSeconds', 'time'] as const satisfies readonly (keyof ExpectedInfo)[];
+export const EXPECTED_INFO_FIELDS = ['rank', 'waitSeconds', 'time', 'waitSecondsP25', 'waitSecondsP75'] as const satisfies readonly (keyof ExpectedInfo)[];
 
 /**
  * A successUrl with the token appended as `wr_token`. The rest of its query is kept byte for byte

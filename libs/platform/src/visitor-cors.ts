@@ -5,7 +5,8 @@ const VISITOR_ROUTE = /^\/+(v1\/queue\/|v1\/active\/verify(\?|$)|\.well-known\/j
 
 const PREFLIGHT_HEADERS = {
   'access-control-allow-methods': 'GET, POST, OPTIONS',
-  'access-control-allow-headers': 'content-type, authorization',
+  // idempotency-key: the SDK sends one with every enter, from the customer's pages too.
+  'access-control-allow-headers': 'content-type, authorization, idempotency-key',
   'access-control-max-age': '600',
 };
 

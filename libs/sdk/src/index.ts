@@ -5,6 +5,7 @@
 export { FoyerClient, type CallOptions, type EnterRequest, type FoyerClientOptions, type WaitOptions } from './client/foyer-client.js';
 export { FoyerError, type FoyerErrorCode, type SdkErrorCode } from './client/foyer-error.js';
 export type { FetchLike } from './client/foyer-http.js';
+export { newIdempotencyKey } from './client/idempotency-key.js';
 export { DEFAULT_PACING, type PacingOptions } from './client/poll-pacing.js';
 export type {
   AdmittedState,

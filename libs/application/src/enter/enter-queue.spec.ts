@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import type { QueueState } from '@foyer/domain';
 import { ENTRY_TOKEN_SECRET, specWorld, type SpecWorld } from '../use-case.spec-support.js';
+import { enterKeyOf } from './enter-key.js';
 import { EnterQueue } from './enter-queue.js';
 
 type World = SpecWorld;
@@ -113,6 +114,51 @@ describe('EnterQueue', () => {
       status: 'ENTER',
       id: 'member-9',
     });
+  });
+
+  it('on SIGNED events a valid idToken answers the place or session its id holds, with the same ticket; OPEN events keep the 409', async () => {
+    await world.events.save({ eventId: 's', limitCnt: 1, idPolicy: 'SIGNED' });
+    const admitted = await enter.execute({ eventId: 's', idToken: await idToken('member-1', 's', world.clock.now()), ticket: null });
+    const waiting = await enter.execute({ eventId: 's', idToken: await idToken('member-2', 's', world.clock.now()), ticket: null });
+    world.clock.advance(1_000); // a fresh idToken: another string, the same id
+
+    const again = await enter.execute({ eventId: 's', idToken: await idToken('member-1', 's', world.clock.now()), ticket: null });
+    expect(again).toMatchObject({ status: 'ENTER', id: 'member-1', ticket: ticketOf(admitted) });
+    if (again.status === 'ENTER' && admitted.status === 'ENTER') expect(again.successToken).toBe(admitted.successToken);
+    expect(await enter.execute({ eventId: 's', idToken: await idToken('member-2', 's', world.clock.now()), ticket: null })).toMatchObject({
+      status: 'WAIT',
+      ticket: ticketOf(waiting),
+      expectedInfo: { rank: 1 },
+    });
+
+    await world.events.save({ eventId: 'o', limitCnt: 1 });
+    await enter.execute({ eventId: 'o', idToken: await idToken('member-1', 'o', world.clock.now()), ticket: null });
+    await expect(enter.execute({ eventId: 'o', idToken: await idToken('member-1', 'o', world.clock.now()), ticket: null })).rejects.toMatchObject({
+      code: 'ALREADY_QUEUED',
+    });
+  });
+
+  it('answers a retry with the same Idempotency-Key with the place the first try took; another body is IDEMPOTENCY_KEY_REUSED', async () => {
+    await world.events.save({ eventId: 'e', limitCnt: 0 });
+    const idempotencyKey = 'retry-key-0123456789abcdef';
+    const first = await enter.execute({ eventId: 'e', id: 'u1', ticket: null, idempotencyKey });
+    const retry = await enter.execute({ eventId: 'e', id: 'u1', ticket: null, idempotencyKey });
+    expect(retry).toMatchObject({ status: 'WAIT', id: 'u1', ticket: ticketOf(first) });
+
+    await expect(enter.execute({ eventId: 'e', id: 'u2', ticket: null, idempotencyKey })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    await expect(enter.execute({ eventId: 'e', ticket: null, idempotencyKey })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(world.metrics.enters.count('event=e,outcome=IDEMPOTENCY_KEY_REUSED')).toBe(2);
+  });
+
+  it('derives the server-made id from the Idempotency-Key, so a retry without an id finds the same place', async () => {
+    await world.events.save({ eventId: 'e', limitCnt: 0 });
+    const keyed = enterQueue(world, () => 'random-id');
+    const idempotencyKey = 'server-made-key-0123456789';
+    const first = await keyed.execute({ eventId: 'e', ticket: null, idempotencyKey });
+    expect(first.id).toBe(enterKeyOf(idempotencyKey).serverId);
+    expect(first.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(await keyed.execute({ eventId: 'e', ticket: null, idempotencyKey })).toMatchObject({ id: first.id, ticket: ticketOf(first) });
+    expect(await keyed.execute({ eventId: 'e', ticket: null })).toMatchObject({ id: 'random-id' }); // no key: random as before
   });
 
   it('makes an id when the visitor sends none', async () => {

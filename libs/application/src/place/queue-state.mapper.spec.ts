@@ -27,7 +27,7 @@ describe('toQueueState', () => {
       message: undefined,
       status: 'WAIT',
       ticket: 'the-ticket',
-      expectedInfo: { rank: 30, waitSeconds: 15, time: '00:01' },
+      expectedInfo: { rank: 30, waitSeconds: 15, time: '00:01', waitSecondsP25: expect.any(Number), waitSecondsP75: expect.any(Number) },
       pollAfterMs: expect.any(Number),
     });
   });

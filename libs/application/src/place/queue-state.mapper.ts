@@ -1,4 +1,4 @@
-import { expectedInfo, planningRate, pollAfterMs, successUrlWithToken, type EventRecord, type PlaceState, type QueueState } from '@foyer/domain';
+import { estimateWait, pollAfterMs, successUrlWithToken, type EventRecord, type PlaceState, type QueueState } from '@foyer/domain';
 
 /**
  * What the visitor is told (API.md's QueueState) about where a place stands, with the credentials
@@ -19,7 +19,7 @@ export function toQueueState(event: EventRecord, state: PlaceState, ticket: stri
         message,
         status: 'WAIT',
         ticket: issued(ticket, 'WAIT', 'ticket'),
-        expectedInfo: expectedInfo(state.rank, planningRate(event, state.measuredRate)),
+        expectedInfo: estimateWait(event, state.rank, state.measuredRate),
         pollAfterMs: pollAfterMs(state.rank, event),
       };
     case 'ENTER': {

@@ -45,8 +45,27 @@ export type PlaceState =
   | { status: 'BLOCK'; place: Place }
   | { status: 'EXPIRED'; place: Place; reason: ExpiredReason };
 
+/** An enter's `Idempotency-Key`, as the store keeps it. */
+export interface EnterKey {
+  /** Lowercase hex SHA-256 of the key: the key is a bearer secret (it yields the ticket) and is never stored. */
+  hash: string;
+  /** The id a server-made place of this key has: derived from the key, so a retry names the same id. */
+  serverId: string;
+}
+
+export interface EnterOptions {
+  /** Recorded with the new place in the same atomic step, so a retry with it finds that place. */
+  key?: EnterKey;
+  /** The id is proven (an idToken on a `SIGNED` event): a live place or session it holds is answered (`HELD`). */
+  answerHeld?: boolean;
+}
+
 export type EnterResult =
   | { outcome: 'PLACED'; state: Extract<PlaceState, { status: 'WAIT' | 'ENTER' }> }
+  /** No new place: the current state of the one the key took, or that the proven id holds. */
+  | { outcome: 'HELD'; state: PlaceState }
+  /** The key took a place for another id. */
+  | { outcome: 'KEY_REUSED' }
   | { outcome: 'BLOCKED' }
   | { outcome: 'ALREADY_QUEUED' }
   | { outcome: 'NOT_OPEN'; status: EventStatus }
@@ -116,8 +135,13 @@ export interface QueueOperations {
    * Takes a new place for `id`: admitted at once when the event is OPEN, nobody waits and there is
    * room, else at the back of the line. A lapsed place or session of `id` is ended first (and
    * journaled). A heartbeat.
+   *
+   * With `options.key`: a key seen before answers, before anything else but NO_EVENT, `HELD` (the
+   * current state of its place, however long ago it lapsed, never a new place) for the same id and
+   * `KEY_REUSED` for another; a new key is recorded with the new place (journaled as `idem`), and
+   * kept until the id takes another place or the event is dropped.
    */
-  enter(eventId: string, id: string): Promise<EnterResult>;
+  enter(eventId: string, id: string, options?: EnterOptions): Promise<EnterResult>;
 
   /** The current state of a place; a waiter's poll is a heartbeat (paced by `pollRefusalMs`). */
   poll(place: Place): Promise<PollResult>;

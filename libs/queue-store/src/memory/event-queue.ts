@@ -4,6 +4,8 @@ import {
   rateBucket,
   refusesEntry,
   staleRateBuckets,
+  type EnterKey,
+  type EnterOptions,
   type EnterResult,
   type ExitResult,
   type Place,
@@ -46,7 +48,7 @@ const STALE: WaiterFate = { fate: 'stale' };
 /**
  * The queue state of one event, held in memory: the Lua scripts of the Redis store, restated so the
  * two read side by side. One public method per script, in the order of SCRIPT_KEYS (`enter` is
- * enter-10.lua, `heartbeat` is heartbeat-3.lua, ...), each making the script's decisions in the
+ * enter-11.lua, `heartbeat` is heartbeat-3.lua, ...), each making the script's decisions in the
  * script's order; the private helpers below them are named and grouped like `lua/includes/`. The
  * rules the domain writes (refusesEntry, admits, the admission rate) are called, not restated.
  * The contract suite (test/queue-store.contract.ts) holds both stores to the same answers.
@@ -67,6 +69,9 @@ export class EventQueue {
   private seq = 0;
   /** Places with a seq up to this one were taken before the event last closed. */
   private closedSeq = 0;
+  /** The `idem` hash's two kinds of fields: key hash → the id whose place it took, and id → that hash. */
+  private readonly keyIds = new Map<string, string>();
+  private readonly keyOfId = new Map<string, string>();
 
   constructor(
     private config: QueueConfig,
@@ -91,34 +96,44 @@ export class EventQueue {
     this.config = config;
   }
 
-  /** enter-10.lua */
-  enter(id: string, now: number): EnterResult {
+  /** enter-11.lua */
+  enter(id: string, now: number, options: EnterOptions = {}): EnterResult {
+    const { key, answerHeld = false } = options;
+    if (key) {
+      const keyed = this.keyedId(key);
+      if (keyed !== undefined) {
+        if (keyed !== id) return { outcome: 'KEY_REUSED' };
+        return this.held(id, now);
+      }
+    }
+
     if (refusesEntry(this.config.status)) return { outcome: 'NOT_OPEN', status: this.config.status };
 
     const waitSeq = this.line.seqOf(id);
     if (waitSeq !== undefined) {
       const fate = this.waiterFate(id, waitSeq, now);
-      if (fate.fate === 'live') return { outcome: 'ALREADY_QUEUED' };
+      if (fate.fate === 'live') return answerHeld ? this.held(id, now) : { outcome: 'ALREADY_QUEUED' };
       this.endWaiter(id, waitSeq, fate, now);
     }
 
     const session = this.sessions.get(id);
     if (session) {
-      if (this.isRunning(session, now)) return { outcome: 'ALREADY_QUEUED' };
+      if (this.isRunning(session, now)) return answerHeld ? this.held(id, now) : { outcome: 'ALREADY_QUEUED' };
       this.endSession(id, session, 'S', now);
     }
 
     if (this.config.blockReentry && this.done.has(id)) return { outcome: 'BLOCKED' };
 
     const place = this.placeOf(id, ++this.seq);
+    const journaledKey = this.recordKey(id, key);
     if (admits(this.config.status) && this.line.size === 0 && this.sessions.size < this.config.limitCnt) {
-      const admitted = this.admitImmediately(id, place.seq, now);
+      const admitted = this.admitImmediately(id, place.seq, now, journaledKey);
       return { outcome: 'PLACED', state: { status: 'ENTER', place, session: this.sessionOf(admitted) } };
     }
 
     this.line.push(id, place.seq);
     this.seen.set(id, now);
-    this.journal.append(now, 'user.entered', id, { seq: place.seq });
+    this.journal.append(now, 'user.entered', id, { seq: place.seq, ...idemField(journaledKey) });
     // At the back, so its rank is the line's size (ZRANK + 1 in Lua).
     return { outcome: 'PLACED', state: { status: 'WAIT', place, rank: this.line.size, measuredRate: this.rate } };
   }
@@ -254,7 +269,8 @@ export class EventQueue {
 
   /** rate-buckets-2.lua, then set-rate-2.lua (the rule between them is the domain's). */
   refreshRate(now: number): number | null {
-    this.rate = measuredAdmissionRate(this.rateBuckets, now);
+    const { limitCnt, sessionTtlMs } = this.config;
+    this.rate = measuredAdmissionRate(this.rateBuckets, now, { limitCnt, sessionTtlSec: sessionTtlMs / 1000 });
     for (const bucket of staleRateBuckets(this.rateBuckets.keys(), now)) this.rateBuckets.delete(bucket);
     return this.rate;
   }
@@ -327,10 +343,10 @@ export class EventQueue {
   }
 
   /** Not counted in the admission rate: it happens only while nobody waits. */
-  private admitImmediately(id: string, seq: number, now: number): SessionRecord {
+  private admitImmediately(id: string, seq: number, now: number, journaledKey: string | null): SessionRecord {
     const session = this.startSession(id, seq, now);
     this.totals.admittedTotal++;
-    this.journal.append(now, 'user.admitted', id, { seq, expiresAt: session.expiresAt, immediate: true });
+    this.journal.append(now, 'user.admitted', id, { seq, expiresAt: session.expiresAt, immediate: true, ...idemField(journaledKey) });
     return session;
   }
 
@@ -344,6 +360,55 @@ export class EventQueue {
       this.totals.expiredTotal++;
       this.journal.append(now, 'user.expired', id, { seq: session.seq });
     }
+  }
+
+  // ---- lua/includes/idempotency.lua -------------------------------------------------------------
+
+  private hasRecord(id: string): boolean {
+    return this.line.seqOf(id) !== undefined || this.sessions.has(id) || this.done.has(id);
+  }
+
+  private keyedId(key: EnterKey): string | undefined {
+    const recorded = this.keyIds.get(key.hash);
+    if (recorded !== undefined) return recorded;
+    return this.hasRecord(key.serverId) ? key.serverId : undefined;
+  }
+
+  /** Returns the key hash recorded (the journal then carries it), or null. */
+  private recordKey(id: string, key: EnterKey | undefined): string | null {
+    const earlier = this.keyOfId.get(id);
+    if (earlier !== undefined) {
+      this.keyIds.delete(earlier);
+      this.keyOfId.delete(id);
+    }
+    if (!key || id === key.serverId) return null;
+    this.keyIds.set(key.hash, id);
+    this.keyOfId.set(id, key.hash);
+    return key.hash;
+  }
+
+  private held(id: string, now: number): EnterResult {
+    const state = (reached: PlaceState): EnterResult => ({ outcome: 'HELD', state: reached });
+    const waitSeq = this.line.seqOf(id);
+    if (waitSeq !== undefined) {
+      const fate = this.waiterFate(id, waitSeq, now);
+      if (fate.fate !== 'live') return state({ status: 'EXPIRED', place: this.placeOf(id, waitSeq), reason: this.endWaiter(id, waitSeq, fate, now) });
+      this.seen.delete(id); // the heartbeat, unpaced: re-insert at the back of the heartbeat order
+      this.seen.set(id, now);
+      return state({ status: 'WAIT', place: this.placeOf(id, waitSeq), rank: this.line.rank(id)!, measuredRate: this.rate });
+    }
+    const session = this.sessions.get(id);
+    if (session) {
+      if (this.isRunning(session, now)) return state({ status: 'ENTER', place: this.placeOf(id, session.seq), session: this.sessionOf(session) });
+      this.endSession(id, session, 'S', now);
+    }
+    const ended = this.done.get(id);
+    if (ended) {
+      if (this.config.blockReentry) return state({ status: 'BLOCK', place: this.placeOf(id, ended.seq) });
+      return state({ status: 'EXPIRED', place: this.placeOf(id, ended.seq), reason: ended.kind === 'X' ? 'EXITED' : 'SESSION_ENDED' });
+    }
+    // The place is gone: swept after its heartbeat went stale, or removed by a close.
+    return state({ status: 'EXPIRED', place: this.placeOf(id, 0), reason: refusesEntry(this.config.status) ? 'EVENT_CLOSED' : 'WAIT_TIMEOUT' });
   }
 
   // ---- lua/includes/promote-into.lua ------------------------------------------------------------
@@ -417,6 +482,7 @@ export class EventQueue {
       totals: { ...this.totals },
       rateBuckets: [...this.rateBuckets],
       rate: this.rate,
+      idem: [...this.keyIds],
     };
   }
 
@@ -436,8 +502,17 @@ export class EventQueue {
     queue.totals = { ...snapshot.totals };
     for (const [bucket, count] of snapshot.rateBuckets) queue.rateBuckets.set(bucket, count);
     queue.rate = snapshot.rate;
+    for (const [hash, id] of snapshot.idem ?? []) {
+      queue.keyIds.set(hash, id);
+      queue.keyOfId.set(id, hash);
+    }
     return queue;
   }
+}
+
+/** The `idem` field of the entry that records a keyed entry (none without a recorded key). */
+function idemField(journaledKey: string | null): { idem?: string } {
+  return journaledKey === null ? {} : { idem: journaledKey };
 }
 
 /** The place a reply names: the asker's, without anything else the object may carry. */

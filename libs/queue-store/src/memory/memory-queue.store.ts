@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import {
   systemClock,
   type Clock,
+  type EnterOptions,
   type EnterResult,
   type ExitResult,
   type JournalBacklog,
@@ -67,8 +68,8 @@ export class MemoryQueueStore implements QueueStore {
     return this.events.get(eventId)?.version ?? null;
   }
 
-  async enter(eventId: string, id: string): Promise<EnterResult> {
-    return this.events.get(eventId)?.enter(id, this.clock.now()) ?? { outcome: 'NO_EVENT' };
+  async enter(eventId: string, id: string, options?: EnterOptions): Promise<EnterResult> {
+    return this.events.get(eventId)?.enter(id, this.clock.now(), options) ?? { outcome: 'NO_EVENT' };
   }
 
   /** As RedisQueueStore polls: the heartbeat answers a live waiter; anything else, the full poll after it. */

@@ -99,6 +99,18 @@ describe('MemorySnapshotFile', () => {
     expect(await restored.refreshRate('concert')).toBe(await store.refreshRate('concert'));
   });
 
+  it('keeps the idempotency keys: a restored store answers a retry with the place, and still forgets a key on the next place', async () => {
+    const clock = new FakeClock();
+    const store = new MemoryQueueStore({ clock });
+    await store.configure(config({ limitCnt: 0 }));
+    const key = { hash: 'a'.repeat(64), serverId: 'server-made-id-of-key-' };
+    const first = await store.enter('concert', 'a', { key });
+    const restored = MemoryQueueStore.fromSnapshot(JSON.parse(JSON.stringify(store.toSnapshot())), { clock });
+
+    expect(await restored.enter('concert', 'a', { key })).toEqual({ outcome: 'HELD', state: first.outcome === 'PLACED' ? first.state : null });
+    expect(await restored.enter('concert', 'b', { key })).toEqual({ outcome: 'KEY_REUSED' });
+  });
+
   it('keeps journal ids growing after a restore', async () => {
     const clock = new FakeClock();
     const store = new MemoryQueueStore({ clock });

@@ -28,6 +28,8 @@ export interface EventQueueSnapshot {
   /** `[bucket, admissions]`. */
   rateBuckets: [number, number][];
   rate: number | null;
+  /** `[keyHash, id]`: the enters' idempotency keys (absent in snapshots from before them). */
+  idem?: [string, string][];
 }
 
 export interface MemoryJournalSnapshot {

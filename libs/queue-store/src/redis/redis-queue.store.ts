@@ -5,6 +5,7 @@ import {
   RATE_BUCKET_MS,
   measuredAdmissionRate,
   staleRateBuckets,
+  type EnterOptions,
   type EnterResult,
   type ExitResult,
   type JournalBacklog,
@@ -42,7 +43,7 @@ export interface RedisQueueStoreOptions {
 
 /**
  * The writes confirmed by WAIT: the scripts that queue or admit, and `poll` for an ENTER answer
- * with a stored token (see `confirmStoredSession`).
+ * with a stored token and a HELD `enter` (see `confirmEarlierWrite`).
  */
 export type ConfirmedScript = 'enter' | 'save-token' | 'poll' | 'promote' | 'exit';
 
@@ -107,8 +108,12 @@ export class RedisQueueStore implements QueueStore {
     return epoch === null || version === null ? null : Number(version);
   }
 
-  async enter(eventId: string, id: string): Promise<EnterResult> {
-    return decodeReply('enter', await this.runConfirmed('enter', eventId, [id]), { eventId, id });
+  async enter(eventId: string, id: string, options: EnterOptions = {}): Promise<EnterResult> {
+    const args = [id, options.key?.hash ?? '', options.key?.serverId ?? '', options.answerHeld ? 1 : 0];
+    const result = decodeReply('enter', await this.runConfirmed('enter', eventId, args), { eventId, id });
+    // A HELD answer (a keyed retry, a SIGNED id) reads a place an earlier enter wrote, maybe on another connection.
+    if (result.outcome === 'HELD') await this.confirmEarlierWrite('enter', eventId);
+    return result;
   }
 
   /**
@@ -127,22 +132,23 @@ export class RedisQueueStore implements QueueStore {
     if (heartbeat < 0) return { outcome: 'TOO_FREQUENT', retryAfterMs: -heartbeat };
     const result = decodeReply('poll', await this.run('poll', place.eventId, args), place);
     if (result.outcome === 'STATE' && result.state.status === 'ENTER' && result.state.session.successToken !== null) {
-      await this.confirmStoredSession(place.eventId);
+      await this.confirmEarlierWrite('poll', place.eventId);
     }
     return result;
   }
 
   /**
-   * An ENTER answer with a stored token is a read: no WAIT followed it. The save that stored the
-   * token was confirmed, or answered 503 when it was not, and then this very answer is the first
-   * acknowledgement of the session. So with `REDIS_WAIT_REPLICAS` it is confirmed here: a write
-   * that changes nothing (`INCRBY seq 0`, the arrival counter every session's event has) brings
-   * this connection's replication offset past the session, and WAIT counts the replicas there.
+   * An answer read from what an earlier write left (an ENTER poll with a stored token, a HELD
+   * enter) had no WAIT of its own behind that write: the save or enter that made it was confirmed,
+   * or answered 503 when it was not, and then this answer is its first acknowledgement. So with
+   * `REDIS_WAIT_REPLICAS` it is confirmed here: a write that changes nothing (`INCRBY seq 0`, the
+   * arrival counter every event with a place has) brings this connection's replication offset past
+   * the earlier write, and WAIT counts the replicas there.
    */
-  private async confirmStoredSession(eventId: string): Promise<void> {
+  private async confirmEarlierWrite(script: 'enter' | 'poll', eventId: string): Promise<void> {
     if (this.replicaAcks === null) return;
     const seq = this.keys.eventKey(eventId, 'seq');
-    this.refuseUnconfirmed('poll', eventId, await this.replicaAcks.confirm(seq, () => this.redis.incrby(seq, 0)));
+    this.refuseUnconfirmed(script, eventId, await this.replicaAcks.confirm(seq, () => this.redis.incrby(seq, 0)));
   }
 
   async saveSuccessToken(place: Place, successToken: string): Promise<string | null> {
@@ -173,10 +179,10 @@ export class RedisQueueStore implements QueueStore {
   async refreshRate(eventId: string): Promise<number | null> {
     const window = numbers(await this.run('rate-buckets', eventId, []));
     if (window.length === 0) return null;
-    const [now, ...counts] = window;
+    const [now, limitCnt, sessionTtlMs, ...counts] = window;
     const buckets = new Map<number, number>();
     for (let i = 0; i + 1 < counts.length; i += 2) buckets.set(counts[i], counts[i + 1]);
-    const rate = measuredAdmissionRate(buckets, now);
+    const rate = measuredAdmissionRate(buckets, now, { limitCnt, sessionTtlSec: sessionTtlMs / 1000 });
     const stale = staleRateBuckets(buckets.keys(), now);
     await this.run('set-rate', eventId, [rate === null ? '' : String(rate), ...stale]);
     this.rates.set(eventId, rate);

@@ -28,6 +28,8 @@ export const REPLY = {
   ENDED_BY_CLOCK: 7,
   NO_SESSION: 8,
   VALID: 9,
+  KEY_REUSED: 10,
+  HELD: 11,
   WAIT: 20,
   ENTER: 21,
   BLOCK: 22,
@@ -70,6 +72,10 @@ export function decodeReply(op: 'enter' | 'poll' | 'exit' | 'verify', reply: unk
       return op === 'verify' ? { valid: false, reason: 'INVALID' } : { outcome: 'EXPIRED' };
     case REPLY.VALID:
       return { valid: true, expiresAt: Number(r[1]) };
+    case REPLY.KEY_REUSED:
+      return { outcome: 'KEY_REUSED' };
+    case REPLY.HELD:
+      return { outcome: 'HELD', state: placeState(r.slice(1), asker, op) };
   }
   const state = placeState(r, asker, op);
   if (op === 'poll') return { outcome: 'STATE', state };

@@ -47,6 +47,6 @@ describe('loadScripts', () => {
       expect(script.numberOfKeys).toBe(SCRIPT_KEYS[script.name].length);
       expect(script.lua).not.toMatch(/^--@include/m);
     }
-    expect(scriptFileName('enter')).toBe('enter-10.lua');
+    expect(scriptFileName('enter')).toBe('enter-11.lua');
   });
 });

@@ -24,7 +24,7 @@ export const LUA_INCLUDES_DIR = join(LUA_DIR, 'includes');
  */
 export const SCRIPT_KEYS = {
   configure: ['cfg', 'seq'],
-  enter: ['cfg', 'seq', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'log'],
+  enter: ['cfg', 'seq', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'log', 'idem'],
   heartbeat: ['cfg', 'wait', 'seen'],
   poll: ['cfg', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'log'],
   'save-token': ['cfg', 'sess', 'tok'],
@@ -35,7 +35,7 @@ export const SCRIPT_KEYS = {
   stats: ['wait', 'active', 'stats'],
   'rate-buckets': ['cfg', 'stats'],
   'set-rate': ['cfg', 'stats'],
-  drop: ['cfg', 'seq', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats'],
+  drop: ['cfg', 'seq', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'idem'],
   backlog: ['log'],
   hit: ['rl'],
 } as const satisfies Record<string, readonly (EventKeyName | 'rl')[]>;

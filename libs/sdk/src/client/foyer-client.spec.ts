@@ -194,6 +194,49 @@ describe('FoyerClient.waitUntilAdmitted', () => {
     expect(waits).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000, 10_000]);
   });
 
+  it('sends one fresh Idempotency-Key with an enter and the same one on each retry of it (503, network error, timeout)', async () => {
+    const unavailable = () => json({ statusCode: 503, code: 'STORE_UNAVAILABLE', message: 'redis' }, 503);
+    const { fetch, calls } = scriptedFetch([unavailable, new TypeError('fetch failed'), ADMITTED]);
+    const { sleep } = recordingSleep();
+    const client = new FoyerClient({ foyerUrl: FOYER, fetch, sleep });
+    await expect(client.waitUntilAdmitted({ eventId: 'concert', id: 'user-1' })).resolves.toMatchObject({ status: 'ENTER' });
+    const keys = calls.map((call) => call.headers['idempotency-key']);
+    expect(keys).toHaveLength(3);
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/); // 128 random bits
+    expect(new Set(keys).size).toBe(1);
+
+    // The next wait is a new enter: a new key.
+    const next = scriptedFetch([ADMITTED]);
+    const again = new FoyerClient({ foyerUrl: FOYER, fetch: next.fetch, sleep });
+    await again.waitUntilAdmitted({ eventId: 'concert', id: 'user-1' });
+    expect(next.calls[0].headers['idempotency-key']).toMatch(/^[0-9a-f]{32}$/);
+    expect(next.calls[0].headers['idempotency-key']).not.toBe(keys[0]);
+  });
+
+  it('uses the Idempotency-Key it is given, and a fresh one for a new place after a refused ticket', async () => {
+    const refused = () => json({ statusCode: 401, code: 'INVALID_TICKET', message: 'no' }, 401);
+    const { fetch, calls } = scriptedFetch([
+      refused,
+      () => {
+        throw new TypeError('fetch failed');
+      },
+      ADMITTED,
+    ]);
+    const { sleep } = recordingSleep();
+    const made = ['made-key-1', 'made-key-2'];
+    const client = new FoyerClient({ foyerUrl: FOYER, fetch, sleep, newIdempotencyKey: () => made.shift()! });
+    await client.waitUntilAdmitted({ eventId: 'concert', ticket: 'stale', idempotencyKey: 'given-key-0123456789' });
+    expect(calls.map((call) => call.headers['idempotency-key'])).toEqual(['given-key-0123456789', 'made-key-1', 'made-key-1']);
+  });
+
+  it('enter() sends the Idempotency-Key only when given one: a single request has no retry to pair it with', async () => {
+    const { fetch, calls } = scriptedFetch([ADMITTED, ADMITTED]);
+    const client = new FoyerClient({ foyerUrl: FOYER, fetch });
+    await client.enter({ eventId: 'concert', id: 'user-1', idempotencyKey: 'own-key-0123456789' });
+    await client.enter({ eventId: 'concert', id: 'user-1' });
+    expect(calls.map((call) => call.headers['idempotency-key'])).toEqual(['own-key-0123456789', undefined]);
+  });
+
   it('keeps backoff windows between half and all of the ceiling', () => {
     const error = new FoyerError(0, 'NETWORK_ERROR', 'down');
     for (const random of [0, 0.3, 0.999]) {

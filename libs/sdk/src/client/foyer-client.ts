@@ -1,6 +1,7 @@
 import { abortableSleep } from './abortable-sleep.js';
 import { FoyerError } from './foyer-error.js';
 import { baseUrlOf, callFoyer, type FetchLike } from './foyer-http.js';
+import { newIdempotencyKey } from './idempotency-key.js';
 import { DEFAULT_PACING, pollDelayMs, retryDelayMs, type PacingOptions } from './poll-pacing.js';
 import { readQueueState, type QueueState, type SettledQueueState } from './queue-state.js';
 
@@ -16,6 +17,8 @@ export interface FoyerClientOptions {
   /** Per request; a request that takes longer fails with `TIMEOUT` (and is retried by the wait loop). */
   timeoutMs?: number;
   pacing?: Partial<PacingOptions>;
+  /** Makes the `Idempotency-Key` of each new enter (tests pass a predictable one); 128 random bits by default. */
+  newIdempotencyKey?: () => string;
 }
 
 export interface EnterRequest {
@@ -26,6 +29,12 @@ export interface EnterRequest {
   idToken?: string;
   /** Resume a place held already, instead of taking a new one. */
   ticket?: string;
+  /**
+   * Sent as the `Idempotency-Key` header: the same key on every retry of one enter finds the place
+   * the first try took, even if its answer was lost. `waitUntilAdmitted` makes one when none is
+   * given; with `enter` (one request, no retries) pass one to retry it yourself (`newIdempotencyKey()`).
+   */
+  idempotencyKey?: string;
 }
 
 export interface CallOptions {
@@ -61,6 +70,7 @@ export class FoyerClient {
   private readonly random: () => number;
   private readonly timeoutMs: number;
   private readonly pacing: PacingOptions;
+  private readonly newKey: () => string;
 
   constructor(options: FoyerClientOptions) {
     this.baseUrl = baseUrlOf(options.foyerUrl);
@@ -70,6 +80,7 @@ export class FoyerClient {
     this.random = options.random ?? Math.random;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.pacing = { ...DEFAULT_PACING, ...options.pacing };
+    this.newKey = options.newIdempotencyKey ?? newIdempotencyKey;
   }
 
   /** `POST /v1/queue/enter`: a new place, or with `ticket` the current state of one held. One request, no retries. */
@@ -77,10 +88,13 @@ export class FoyerClient {
     const json: Record<string, string> = { eventId: request.eventId };
     if (request.id !== undefined) json.id = request.id;
     if (request.idToken !== undefined) json.idToken = request.idToken;
+    const headers: Record<string, string> = {};
+    if (request.ticket !== undefined) headers.authorization = `Bearer ${request.ticket}`;
+    if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;
     const body = await callFoyer(this.fetch, `${this.baseUrl}/v1/queue/enter`, {
       method: 'POST',
       json,
-      headers: request.ticket === undefined ? undefined : { authorization: `Bearer ${request.ticket}` },
+      headers: Object.keys(headers).length === 0 ? undefined : headers,
       signal: options.signal,
       timeoutMs: this.timeoutMs,
     });
@@ -103,8 +117,10 @@ export class FoyerClient {
    * the state is no longer `WAIT`: `ENTER` (admitted), `BLOCK` or `EXPIRED` are answers, not
    * errors. A `ticket` Foyer refuses (`401 INVALID_TICKET`) is dropped and a new place taken
    * instead, as the waiting-room page does (see `onTicketRejected`). No answer, `429` and `5xx` are
-   * retried with backoff (`retry-after` when given); any other API error rejects with its
-   * `FoyerError`. Aborting rejects with the signal's reason.
+   * retried with backoff (`retry-after` when given), every retry of the enter with the same
+   * `Idempotency-Key` (the request's, else a fresh one), so an enter whose answer was lost is found,
+   * not refused with `409 ALREADY_QUEUED`; any other API error rejects with its `FoyerError`.
+   * Aborting rejects with the signal's reason.
    */
   async waitUntilAdmitted(request: EnterRequest, options: WaitOptions = {}): Promise<SettledQueueState> {
     return this.pollWhileWaiting(await this.enterOrStartOver(request, options), options);
@@ -135,15 +151,17 @@ export class FoyerClient {
   /** The first state of a wait: a resume, or a new place when Foyer refuses the ticket. */
   private async enterOrStartOver(request: EnterRequest, options: WaitOptions): Promise<QueueState> {
     const { signal, onTicketRejected } = options;
+    const keyed = { ...request, idempotencyKey: request.idempotencyKey ?? this.newKey() };
     try {
-      return await this.retrying(() => this.enter(request, { signal }), null, options);
+      return await this.retrying(() => this.enter(keyed, { signal }), null, options);
     } catch (error) {
       if (request.ticket === undefined || !(error instanceof FoyerError) || error.code !== 'INVALID_TICKET') throw error;
       // The ticket names no place of this event (another event's, or signed with a secret Foyer no
       // longer has): kept, it would fail every visit until storage is cleared.
       onTicketRejected?.(error);
       const { ticket: _refused, ...fresh } = request;
-      return this.retrying(() => this.enter(fresh, { signal }), null, options);
+      const anew = { ...fresh, idempotencyKey: this.newKey() }; // a new enter: a new key
+      return this.retrying(() => this.enter(anew, { signal }), null, options);
     }
   }
 

@@ -17,6 +17,9 @@ export interface ExpectedInfo {
   waitSeconds: number | null;
   /** `waitSeconds` rounded up to minutes as `HH:MM`; `null` with it. */
   time: string | null;
+  /** The middle half of where the wait may fall (a quarter wait less than P25, a quarter more than P75); `null` with `waitSeconds`. */
+  waitSecondsP25: number | null;
+  waitSecondsP75: number | null;
 }
 
 interface QueueStateOf<S extends string> {

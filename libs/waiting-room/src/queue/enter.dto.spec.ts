@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createValidationPipe } from '@foyer/platform';
-import { EnterDto, plainEnterBody } from './enter.dto.js';
+import { EnterDto, idempotencyKeyOf, plainEnterBody } from './enter.dto.js';
 
 const pipe = createValidationPipe();
 const viaPipe = async (body: unknown): Promise<EnterDto | 'refused'> => {
@@ -61,5 +61,25 @@ describe('plainEnterBody', () => {
   it('leaves every invalid body and every body with other characters to the pipe', () => {
     const leftToPipe = BODIES.slice(6);
     for (const body of leftToPipe) expect(plainEnterBody(body)).toBeNull();
+  });
+});
+
+describe('idempotencyKeyOf', () => {
+  it('passes a key of 16 to 128 printable ASCII characters, and no header at all', () => {
+    expect(idempotencyKeyOf(undefined)).toBeUndefined();
+    expect(idempotencyKeyOf('0123456789abcdef')).toBe('0123456789abcdef');
+    expect(idempotencyKeyOf(' ~'.repeat(64))).toBe(' ~'.repeat(64));
+  });
+
+  it.each([
+    ['short', '0123456789abcde'],
+    ['long', 'k'.repeat(129)],
+    ['non-ASCII', 'clé-0123456789abcdef'],
+    ['control', 'key\t0123456789abcdef'],
+    ['repeated', ['0123456789abcdef', '0123456789abcdef']],
+  ])('refuses a %s key with 400 VALIDATION_FAILED naming the header', (_what, header) => {
+    expect(() => idempotencyKeyOf(header)).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED', extra: { details: [expect.objectContaining({ field: 'Idempotency-Key' })] } }),
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { IsString, Length, Matches, ValidateIf } from 'class-validator';
-import { EVENT_ID_PATTERN, USER_ID_PATTERN } from '@foyer/domain';
+import { EVENT_ID_PATTERN, isIdempotencyKey, USER_ID_PATTERN, validationFailed } from '@foyer/domain';
 
 export class EnterDto {
   @ApiProperty({ example: 'concert-2026', pattern: EVENT_ID_PATTERN.source })
@@ -46,4 +46,15 @@ export function plainEnterBody(body: unknown): EnterDto | null {
   const fields = 1 + (id === undefined ? 0 : 1) + (idToken === undefined ? 0 : 1);
   if (Object.keys(body).length !== fields) return null;
   return { eventId, id, idToken };
+}
+
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
+/** The enter's `Idempotency-Key` header, when sent: 16..128 printable ASCII, else `400 VALIDATION_FAILED`. */
+export function idempotencyKeyOf(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!isIdempotencyKey(header)) {
+    throw validationFailed([{ field: IDEMPOTENCY_KEY_HEADER, message: 'must be 16 to 128 printable ASCII characters, sent once' }]);
+  }
+  return header;
 }

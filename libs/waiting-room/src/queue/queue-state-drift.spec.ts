@@ -73,7 +73,7 @@ const ANSWERS: QueueState[] = [
     message: 'm',
     status: 'WAIT',
     ticket: 't',
-    expectedInfo: { rank: 1, waitSeconds: null, time: null },
+    expectedInfo: { rank: 1, waitSeconds: null, time: null, waitSecondsP25: null, waitSecondsP75: null },
     pollAfterMs: 1000,
   },
   {

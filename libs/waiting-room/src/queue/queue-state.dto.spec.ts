@@ -12,7 +12,7 @@ const STATES: QueueState[] = [
     message: 'Doors open at 10:00 — "quoted" \\ and ünïcødé',
     status: 'WAIT',
     ticket: 'WyJjb25jZXJ0Il0.abc',
-    expectedInfo: { rank: 42, waitSeconds: 180, time: '00:03' },
+    expectedInfo: { rank: 42, waitSeconds: 180, time: '00:03', waitSecondsP25: 150, waitSecondsP75: 215 },
     pollAfterMs: 2000,
   },
   {
@@ -21,7 +21,7 @@ const STATES: QueueState[] = [
     eventStatus: 'PAUSED',
     status: 'WAIT',
     ticket: 't',
-    expectedInfo: { rank: 1, waitSeconds: null, time: null },
+    expectedInfo: { rank: 1, waitSeconds: null, time: null, waitSecondsP25: null, waitSecondsP75: null },
     pollAfterMs: 1000,
   },
   {

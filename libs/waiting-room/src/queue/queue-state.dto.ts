@@ -10,6 +10,22 @@ export class ExpectedInfoDto {
 
   @ApiProperty({ type: String, nullable: true, description: 'the wait rounded up to minutes as HH:MM', example: '00:03' })
   time!: string | null;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'how sure the estimate is: about a quarter of visitors at this place wait less than this (null with waitSeconds)',
+    example: 150,
+  })
+  waitSecondsP25!: number | null;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'about a quarter wait longer than this; the range is wide while few admissions have been seen (null with waitSeconds)',
+    example: 215,
+  })
+  waitSecondsP75!: number | null;
 }
 
 /** API.md's QueueState; which fields are present depends on `status`. */
@@ -60,6 +76,8 @@ const EXPECTED_INFO_SCHEMAS = {
   rank: { type: 'number' },
   waitSeconds: nullable('number'),
   time: nullable('string'),
+  waitSecondsP25: nullable('number'),
+  waitSecondsP75: nullable('number'),
 } as const satisfies Record<keyof ExpectedInfo, object>;
 
 /** How each field of the domain's QueueState is written; the compiler holds it to that type's fields, no more, no fewer. */

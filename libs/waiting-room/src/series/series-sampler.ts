@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { expectedInfo, planningRate, type Clock, type EventRecord, type EventRepository, type EventSeries, type QueueOperations } from '@foyer/domain';
+import { estimateWait, type Clock, type EventRecord, type EventRepository, type EventSeries, type QueueOperations } from '@foyer/domain';
 import { CLOCK, EVENT_REPOSITORY, EVENT_SERIES, QUEUE_OPERATIONS, schedulePeriodic } from '@foyer/platform';
 import { SeriesSettings } from './series-settings.js';
 
@@ -55,7 +55,7 @@ export class EventSeriesSampler implements OnApplicationBootstrap, OnApplication
     // Not in the store: being deleted (its series is dropped next), or not configured yet.
     if (version === null) return;
     // The last waiter's rank is the number waiting: the wait that waiter is told, by the same rule.
-    const backWait = expectedInfo(stats.waiting, planningRate(event, measuredRate));
+    const backWait = estimateWait(event, stats.waiting, measuredRate);
     await this.series.record(event.eventId, this.settings.slotOf(at), {
       at,
       waiting: stats.waiting,

@@ -12,7 +12,7 @@ export function savedPlace(key) {
       }
     },
 
-    save({ ticket, id, arrivalRank, state, updatedAt }) {
+    save({ ticket, id, arrivalRank, state, updatedAt, enterKey }) {
       // The successToken is not kept: a saved ENTER only ever shows the screen, never redirects.
       const kept = state && Object.assign({}, state);
       if (kept) {
@@ -20,7 +20,7 @@ export function savedPlace(key) {
         delete kept.successUrl;
       }
       try {
-        localStorage.setItem(key, JSON.stringify({ ticket, id, arrivalRank, state: kept, updatedAt }));
+        localStorage.setItem(key, JSON.stringify({ ticket, id, arrivalRank, state: kept, updatedAt, enterKey }));
       } catch {
         // Storage refused (a private window): the place lasts as long as this tab.
       }

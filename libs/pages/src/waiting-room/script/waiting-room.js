@@ -11,7 +11,7 @@
  * included; it polls the moment it runs again, and if its place lapsed meanwhile it says so and
  * offers to join again.
  */
-import { FoyerClient, FoyerError } from '@foyer/sdk';
+import { FoyerClient, FoyerError, newIdempotencyKey } from '@foyer/sdk';
 import { config } from './page.js';
 import { createPollTimer } from './poll-timer.js';
 import { savedPlace } from './saved-place.js';
@@ -23,8 +23,10 @@ const STORE_KEY = 'foyer-wr:' + eventId;
 // A tab coming back to view polls at once, but never twice within this.
 const MIN_GAP_MS = 1000;
 
-// The place this tab shows, and a screen shown instead of it.
-const place = { ticket: null, id: null, arrivalRank: null, state: null, updatedAt: null };
+// The place this tab shows, and a screen shown instead of it. `enterKey`: the Idempotency-Key of an
+// enter that has no ticket back yet, kept (and saved) until one comes, so every retry of that enter,
+// after a reload or in another tab too, finds the place it may have taken rather than a second one.
+const place = { ticket: null, id: null, arrivalRank: null, state: null, updatedAt: null, enterKey: null };
 let problem = null;
 
 let leader = false;
@@ -67,6 +69,7 @@ function keep(kept) {
   place.ticket = kept.ticket || null;
   place.id = kept.id || null;
   place.arrivalRank = kept.arrivalRank || null;
+  place.enterKey = kept.enterKey || null;
 }
 
 function forget() {
@@ -74,7 +77,17 @@ function forget() {
   place.id = null;
   place.arrivalRank = null;
   place.state = null;
+  place.enterKey = null;
   saved.clear();
+}
+
+/** The key of the enter under way: the one not yet answered, else a fresh one, saved before it is sent. */
+function enterKey() {
+  if (!place.enterKey) {
+    place.enterKey = newIdempotencyKey();
+    saved.save(place);
+  }
+  return place.enterKey;
 }
 
 /** `own`: this tab received it from Foyer (and tells the others); else another tab broadcast it. */
@@ -84,6 +97,8 @@ function accept(next, own) {
     place.ticket = next.ticket;
     place.arrivalRank = null; // a new place
   }
+  // Answered: the ticket names the place from now on, and the next enter is a new one.
+  if (own && next.ticket) place.enterKey = null;
   place.id = next.id;
   if (next.status === 'WAIT' && (!place.arrivalRank || next.expectedInfo.rank > place.arrivalRank)) {
     place.arrivalRank = next.expectedInfo.rank;
@@ -153,6 +168,7 @@ async function wait(kind, signal) {
   };
   const request = idToken ? { eventId, idToken } : { eventId };
   if (kind === 'resume') request.ticket = place.ticket;
+  else if (kind === 'enter') request.idempotencyKey = enterKey();
   try {
     if (kind === 'poll') await client.pollUntilSettled(place.ticket, options);
     else await client.waitUntilAdmitted(request, options);

@@ -2,19 +2,21 @@
 --[[
   First half of refreshing the admission rate: the clock and the per-bucket admission counts.
   The rule that turns them into a rate lives in TypeScript (measuredAdmissionRate), shared with
-  the memory store; set-rate-2 writes the result.
+  the memory store; set-rate-2 writes the result. The rule weighs the counts against the capacity
+  turnover, so the settings it needs come along.
 
   KEYS[1] cfg
   KEYS[2] stats
 
-  Returns: {} when the event has no cfg, else {now, bucket, count, bucket, count, ...}
+  Returns: {} when the event has no cfg, else {now, limitCnt, sessionTtlMs, bucket, count, bucket, count, ...}
 ]]
 --@include "clock"
 
-if not redis.call('HGET', KEYS[1], 'epoch') then
+local cfg = redis.call('HMGET', KEYS[1], 'epoch', 'limitCnt', 'sessionTtlMs')
+if not cfg[1] then
   return {}
 end
-local reply = { nowMs() }
+local reply = { nowMs(), tonumber(cfg[2]), tonumber(cfg[3]) }
 -- A handful of fields: the totals, the rate and one bucket per few seconds of the window.
 local fields = redis.call('HGETALL', KEYS[2])
 for i = 1, #fields, 2 do

@@ -11,3 +11,11 @@ end
 local function seqPayload(seq)
   return '{"seq":' .. int(seq) .. '}'
 end
+
+-- The enter's key hash in the entry that records the entry, so a rebuild restores the key ('' : none).
+local function idemField(keyHash)
+  if keyHash == '' then
+    return ''
+  end
+  return ',"idem":"' .. keyHash .. '"'
+end

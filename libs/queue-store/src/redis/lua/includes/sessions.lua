@@ -35,14 +35,15 @@ local function countAdmissions(ev, count, now, rateBucketMs)
 end
 
 -- Admits id at once, on entering: an immediate admission, which happens only while nobody waits and
--- so is not counted in the admission rate. (Admissions from the line: promoteInto.) Returns expiresAt.
-local function admitImmediately(ev, cfg, id, seq, now)
+-- so is not counted in the admission rate. (Admissions from the line: promoteInto.) journaledKey:
+-- the enter's recorded key hash ('' for none), journaled with it. Returns expiresAt.
+local function admitImmediately(ev, cfg, id, seq, now, journaledKey)
   local expiresAt = now + cfg.sessionTtlMs
   redis.call('ZADD', ev.active, expiresAt, id)
   redis.call('HSET', ev.sess, id, int(seq) .. ':' .. int(now) .. ':' .. int(expiresAt))
   redis.call('HDEL', ev.tok, id)
   redis.call('HINCRBY', ev.stats, 'admittedTotal', 1)
-  journal(ev.log, 'user.admitted', id, '{"seq":' .. int(seq) .. ',"expiresAt":' .. int(expiresAt) .. ',"immediate":true}')
+  journal(ev.log, 'user.admitted', id, '{"seq":' .. int(seq) .. ',"expiresAt":' .. int(expiresAt) .. ',"immediate":true' .. idemField(journaledKey) .. '}')
   return expiresAt
 end
 
