@@ -8,6 +8,8 @@ import { admin, ADMIN_KEY, createBacking, startFoyer, type FoyerBacking, type Ru
 import type { HttpClient } from './support/http.js';
 import { buildIfStale, describeOutput, spawnFoyer, spawnFoyerRaw, type ExitStatus, type FoyerProcess } from './support/processes.js';
 import { eventually, sleep, uniqueName } from './support/services.js';
+import { eventIdsOnEveryMaster, eventSlot, type LocalRedisCluster } from './support/redis-cluster.js';
+import { FailoverLoad } from './support/failover-load.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
 /**
@@ -336,6 +338,137 @@ describe('API and worker processes on one Redis and PostgreSQL', () => {
     const worker = started.find((p) => p.name === 'worker-1' && p.running());
     expect(worker).toBeDefined();
     await expectStop(worker!, 'SIGTERM', GRACEFUL);
+  });
+});
+
+/**
+ * The same deployment on a Redis Cluster of three masters and three replicas, with
+ * `REDIS_WAIT_REPLICAS=1` and events on every master: replicas never over-admit across masters, a
+ * worker promotes on all of them, and a master SIGKILLed under load is failed over to its replica
+ * without losing an acknowledged place or session or admitting past `limitCnt`.
+ */
+describe('API and worker processes on a Redis Cluster of three masters and three replicas', () => {
+  let backing: FoyerBacking;
+  let cluster: LocalRedisCluster;
+  let apiA: FoyerProcess;
+  let apiB: FoyerProcess;
+
+  beforeAll(async () => {
+    backing = await createBacking(
+      'redis-cluster',
+      {
+        FOYER_PUBLIC_URL: 'http://foyer.test',
+        TICKET_SECRET: 'e2e-cluster-ticket-secret-of-32-bytes++',
+        TOKEN_PRIVATE_KEY: generateEs256PrivateKeyPem(),
+        SCHEDULER_TICK_MS: '100',
+        REDIS_WAIT_REPLICAS: '1',
+      },
+      // A silent master is failed over after 2 s: the failover test waits seconds, not 15.
+      { nodeTimeoutMs: 2_000 },
+    );
+    cluster = backing.cluster!;
+    const apiOnly = { ...backing.env, FOYER_ROLES: 'api' };
+    [apiA, apiB] = await Promise.all([start('cluster-api-a', apiOnly), start('cluster-api-b', apiOnly)]);
+    await start('cluster-worker', { ...backing.env, FOYER_ROLES: 'scheduler' }, 'worker');
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(started.filter((p) => p.running()).map((p) => p.stop('SIGKILL')));
+    await backing?.dispose();
+  });
+
+  /** One event per master, each checked to be on its master. */
+  async function eventsOnEveryMaster(settings: Record<string, unknown>): Promise<{ eventId: string; masterPort: number }[]> {
+    const events = await eventIdsOnEveryMaster(cluster, uniqueName('cl'));
+    for (const { eventId } of events) {
+      expect((await admin(apiA.http).createEvent({ eventId, name: 'Cluster', minPollIntervalMs: 0, ...settings })).status).toBe(201);
+    }
+    return events;
+  }
+
+  it('two API replicas never over-admit 300 concurrent enters on events on all three masters; a worker promotes on each', async () => {
+    const limitCnt = 11;
+    const events = await eventsOnEveryMaster({ limitCnt });
+    const answers = await Promise.all(Array.from({ length: 300 }, (_, i) => enterVia((i % 2 === 0 ? apiA : apiB).http, events[i % 3].eventId, `burst-${i}`)));
+    expect(answers.filter((a) => a.status !== 200).map((a) => [a.status, a.text])).toEqual([]);
+    for (const { eventId } of events) {
+      const mine = answers.filter((a) => a.body.eventId === eventId);
+      expect(mine.filter((a) => a.body.status === 'ENTER')).toHaveLength(limitCnt);
+      const ranks = mine.filter((a) => a.body.status === 'WAIT').map((a) => a.body.expectedInfo.rank);
+      expect(ranks.sort((x, y) => x - y)).toEqual(Array.from({ length: 100 - limitCnt }, (_, i) => i + 1));
+      expect((await admin(apiB.http).patchEvent(eventId, { limitCnt: limitCnt + 2 })).status).toBe(200);
+    }
+    for (const { eventId } of events) {
+      await eventually(
+        async () => (await admin(apiA.http).getEvent(eventId)).body.stats.active === limitCnt + 2,
+        WITHIN,
+        `the worker to promote on ${eventId}`,
+      );
+    }
+  });
+
+  it('a master SIGKILLed under load fails over to its replica: no acknowledged place or session lost, never over limitCnt, 503s recover', async () => {
+    const limitCnt = 2;
+    // Sessions outlast any failover (a visitor holds one for less than a second), but a session whose
+    // exit a failover lost holds its slot only so long.
+    const events = await eventsOnEveryMaster({ limitCnt, sessionTtlSec: 20, waitTimeoutSec: 600 });
+    const victim = events[0];
+    const replicaPort = await cluster.replicaOf(victim.masterPort);
+    const load = new FailoverLoad(
+      [apiA, apiB],
+      events.map((e) => e.eventId),
+    );
+    const running = load.run(6);
+    try {
+      await eventually(() => load.acknowledgedOn(victim.eventId) >= 10, WITHIN, 'load on the victim event');
+
+      // Replication is asynchronous: the replica is held back a moment (frozen by SIGSTOP, its link
+      // cut so nothing waits in its socket), so the master holds writes its replica lacks when it dies,
+      // the case WAIT is for. Without WAIT, places and sessions acknowledged meanwhile are lost.
+      cluster.freeze(replicaPort);
+      await cluster.cutReplication(victim.masterPort);
+      load.mark('replica frozen');
+      await sleep(1_500);
+      await cluster.kill(victim.masterPort);
+      cluster.thaw(replicaPort);
+      load.mark('master killed');
+      await eventually(
+        async () => (await cluster.masterOf(eventSlot(victim.eventId)).catch(() => undefined)) === replicaPort,
+        WITHIN,
+        'the replica to take over the slot',
+      );
+      load.mark('failed over');
+      // The new master has no replica until the old one comes back as its replica: its places are unconfirmed (503) till then.
+      await cluster.restart(victim.masterPort);
+      await cluster.waitUntilHealthy(WITHIN);
+      expect(await cluster.replicaOf(replicaPort)).toBe(victim.masterPort);
+      load.mark('replica back');
+      await eventually(
+        () => load.answeredOn(victim.eventId, 'replica back') >= 30,
+        WITHIN,
+        `answers on the victim event after the failover\n${describeOutput(apiA)}\n${describeOutput(apiB)}`,
+      );
+    } finally {
+      const report = await load.stop(running);
+      console.log(
+        `cluster failover under load (REDIS_WAIT_REPLICAS=${backing.env.REDIS_WAIT_REPLICAS}, limitCnt ${limitCnt} per event): ${JSON.stringify(report)}`,
+      );
+    }
+    const report = await load.stop(running);
+    expect(report.unavailable).toBeGreaterThan(0);
+    expect(report.unexpected).toEqual([]);
+    expect(report.placesLost).toBe(0);
+    expect(report.sessionsLost).toBe(0);
+    for (const [eventId, maxActive] of Object.entries(report.maxAcknowledgedActive)) {
+      expect({ eventId, maxActive: maxActive <= limitCnt }).toEqual({ eventId, maxActive: true });
+    }
+    for (const [eventId, maxActive] of Object.entries(report.maxStoreActive)) {
+      expect({ eventId, maxActive: maxActive <= limitCnt }).toEqual({ eventId, maxActive: true });
+    }
+    // Visitors of the failed-over event took new places again.
+    expect(load.acknowledgedOn(victim.eventId, 'replica back')).toBeGreaterThan(0);
+    // Every place acknowledged at any time is still there, or was admitted and left.
+    expect(await load.lostAtTheEnd(apiA)).toEqual([]);
   });
 });
 

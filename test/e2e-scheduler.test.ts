@@ -1,12 +1,15 @@
 import { jest } from '@jest/globals';
 import { allowRequireOfEsmPackages } from './support/esm-interop.js';
-import { admin, createBacking, startFoyer, STORE_MODES, type FoyerBacking, type RunningFoyer } from './support/foyer.js';
+import { admin, createBacking, startFoyer, STORE_MODES, type FoyerBacking, type RunningFoyer, type StoreMode } from './support/foyer.js';
+import { expectKeysOnEveryMaster } from './support/redis-cluster.js';
 import { eventually, sleep, uniqueName } from './support/services.js';
 
 /**
  * The scheduler role in the real app, over HTTP, with both stores: promotion into free slots,
  * session ends, dropped waiters, PAUSED/CLOSED, and the journal it forwards. SCHEDULER_TICK_MS is
- * 100 (the backings' default); every wait is for a state, with a generous bound.
+ * 100 (the backings' default); every wait is for a state, with a generous bound. Promotion, session
+ * ends, dropped waiters and the journal (`ON_CLUSTER`) run a third time on a Redis Cluster of three
+ * masters and three replicas, the events spread over every master.
  */
 
 // An embedded database is created per app (initdb in WebAssembly): seconds on a busy machine.
@@ -23,7 +26,17 @@ interface Entry {
   payload: Record<string, unknown>;
 }
 
-describe.each(STORE_MODES)('the scheduler (%s store)', (mode) => {
+const ON_CLUSTER = new Set([
+  'promotes waiters in arrival order when limitCnt grows',
+  'admits the next waiter when a session reaches expiresAt; the ended user is blocked',
+  'drops a waiter that stops polling past waitTimeoutSec',
+  'journals configuration changes and queue changes in order, each once',
+]);
+const MODES: StoreMode[] = [...STORE_MODES, 'redis-cluster'];
+
+describe.each(MODES)('the scheduler (%s store)', (mode) => {
+  /** A test, run on the cluster only when it is one of `ON_CLUSTER`. */
+  const scenario = (name: string, body: () => Promise<void>) => (mode !== 'redis-cluster' || ON_CLUSTER.has(name)) && it(name, body);
   let backing: FoyerBacking;
   let foyer: RunningFoyer;
   let api: ReturnType<typeof admin>;
@@ -33,7 +46,7 @@ describe.each(STORE_MODES)('the scheduler (%s store)', (mode) => {
     backing = await createBacking(mode, { SCHEDULER_TICK_MS: '100' });
     foyer = await startFoyer(backing);
     api = admin(foyer.http);
-  });
+  }, 90_000);
 
   afterAll(async () => {
     await foyer?.close();
@@ -42,7 +55,7 @@ describe.each(STORE_MODES)('the scheduler (%s store)', (mode) => {
 
   /** A fresh event; polls are never paced so a test can poll whenever it needs to. */
   async function createEvent(settings: Record<string, unknown> = {}): Promise<string> {
-    const eventId = uniqueName('sched');
+    const eventId = mode === 'redis-cluster' ? backing.eventId('sched') : uniqueName('sched');
     const created = await api.createEvent({ eventId, name: 'Scheduler test', limitCnt: 1, minPollIntervalMs: 0, ...settings });
     expect(created.status).toBe(201);
     return eventId;
@@ -94,7 +107,7 @@ describe.each(STORE_MODES)('the scheduler (%s store)', (mode) => {
 
   const admittedOrder = (entries: Entry[]) => entries.filter((e) => e.type === 'user.admitted').map((e) => e.id);
 
-  it('promotes waiters in arrival order when limitCnt grows', async () => {
+  scenario('promotes waiters in arrival order when limitCnt grows', async () => {
     const eventId = await createEvent({ limitCnt: 1 });
     expect((await enter(eventId, 'a')).status).toBe('ENTER');
     const waiters: any[] = [];
@@ -128,7 +141,7 @@ describe.each(STORE_MODES)('the scheduler (%s store)', (mode) => {
     expect(entries.filter((e) => e.type === 'user.entered').map((e) => e.id)).toEqual(['b', 'c', 'd']);
   });
 
-  it('admits the next waiter when a session reaches expiresAt; the ended user is blocked', async () => {
+  scenario('admits the next waiter when a session reaches expiresAt; the ended user is blocked', async () => {
     const eventId = await createEvent({ limitCnt: 1, sessionTtlSec: 1 });
     const a = await enter(eventId, 'a');
     expect(a.status).toBe('ENTER');
@@ -157,7 +170,7 @@ describe.each(STORE_MODES)('the scheduler (%s store)', (mode) => {
     expect(totals.expiredTotal).toBeGreaterThanOrEqual(2);
   });
 
-  it('answers EXPIRED SESSION_ENDED after a session ends on an event without re-entry block', async () => {
+  scenario('answers EXPIRED SESSION_ENDED after a session ends on an event without re-entry block', async () => {
     const eventId = await createEvent({ limitCnt: 1, sessionTtlSec: 1, blockReentry: false });
     const a = await enter(eventId, 'a');
     expect(a.status).toBe('ENTER');
@@ -178,7 +191,7 @@ describe.each(STORE_MODES)('the scheduler (%s store)', (mode) => {
     expect(again.successToken).not.toBe(a.successToken);
   });
 
-  it('drops a waiter that stops polling past waitTimeoutSec', async () => {
+  scenario('drops a waiter that stops polling past waitTimeoutSec', async () => {
     // limitCnt 0: nobody is ever admitted, so the only way out of the line is the timeout.
     const eventId = await createEvent({ limitCnt: 0, waitTimeoutSec: 1 });
     const gone = await enter(eventId, 'gone');
@@ -205,7 +218,7 @@ describe.each(STORE_MODES)('the scheduler (%s store)', (mode) => {
     expect(back.ticket).not.toBe(gone.ticket);
   });
 
-  it('admits nobody while PAUSED, even with room, and admits again once OPEN', async () => {
+  scenario('admits nobody while PAUSED, even with room, and admits again once OPEN', async () => {
     const eventId = await createEvent({ limitCnt: 1 });
     expect((await enter(eventId, 'a')).status).toBe('ENTER');
     const b = await enter(eventId, 'b');
@@ -233,7 +246,7 @@ describe.each(STORE_MODES)('the scheduler (%s store)', (mode) => {
     expect(admittedOrder(entries)).toEqual(['a', 'b', 'c']);
   });
 
-  it('ends every waiting place when the event is CLOSED; admitted sessions run on', async () => {
+  scenario('ends every waiting place when the event is CLOSED; admitted sessions run on', async () => {
     const eventId = await createEvent({ limitCnt: 1 });
     const a = await enter(eventId, 'a');
     expect(a.status).toBe('ENTER');
@@ -260,7 +273,7 @@ describe.each(STORE_MODES)('the scheduler (%s store)', (mode) => {
     expect(refused.body.code).toBe('EVENT_NOT_OPEN');
   });
 
-  it('journals configuration changes and queue changes in order, each once', async () => {
+  scenario('journals configuration changes and queue changes in order, each once', async () => {
     const eventId = await createEvent({ limitCnt: 1 });
     const a = await enter(eventId, 'a');
     // Queue entries reach the journal through the forwarder, configuration changes directly: the
@@ -288,4 +301,10 @@ describe.each(STORE_MODES)('the scheduler (%s store)', (mode) => {
     expect(new Set(offsets).size).toBe(offsets.length);
     expect([...offsets].sort((x, y) => x - y)).toEqual(offsets);
   });
+
+  if (mode === 'redis-cluster') {
+    it('spread its events over all three masters of the cluster', async () => {
+      await expectKeysOnEveryMaster(backing.cluster!, backing.env.REDIS_KEY_PREFIX);
+    });
+  }
 });

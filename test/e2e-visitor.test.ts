@@ -1,7 +1,9 @@
 /**
  * End to end over real HTTP: the visitor and customer-backend routes of API.md (enter, poll,
  * resume, verify, exit, JWKS, CORS, rate limit) and the body errors every route shares, against
- * both store modes (Redis + PostgreSQL, and the embedded memory store + PGlite).
+ * both store modes (Redis + PostgreSQL, and the embedded memory store + PGlite). A place's whole
+ * life (`ON_CLUSTER`) runs a third time on a Redis Cluster of three masters and three replicas, with
+ * `REDIS_WAIT_REPLICAS=1` and the events spread over every master.
  *
  * The main app runs the scheduler with a one-minute tick, so what these tests see is what the
  * request paths do by themselves (exit admitting the next waiter, expiry by the clock), not what a
@@ -11,7 +13,18 @@ import { jest } from '@jest/globals';
 import { createPublicKey, generateKeyPairSync, randomBytes, verify as verifySignature } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { allowRequireOfEsmPackages } from './support/esm-interop.js';
-import { admin, ADMIN_KEY, createBacking, ENTRY_TOKEN_SECRET, startFoyer, STORE_MODES, type FoyerBacking, type RunningFoyer } from './support/foyer.js';
+import {
+  admin,
+  ADMIN_KEY,
+  createBacking,
+  ENTRY_TOKEN_SECRET,
+  startFoyer,
+  STORE_MODES,
+  type FoyerBacking,
+  type RunningFoyer,
+  type StoreMode,
+} from './support/foyer.js';
+import { expectKeysOnEveryMaster } from './support/redis-cluster.js';
 import { eventually, sleep } from './support/services.js';
 import { badFields, ecThumbprint, expectError, flipChar, hhmm, jwtPart, okAnswers, signIdToken, uniqueEventId, visitor } from './support/visitors.js';
 
@@ -20,7 +33,13 @@ jest.setTimeout(60_000);
 const PUBLIC_URL = 'https://foyer.test';
 const URL_SAFE_ID = /^[A-Za-z0-9_-]{16,22}$/;
 
-describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
+/** The parts that also run on the Redis Cluster: enter, one place per id, exit, verify. */
+const ON_CLUSTER = new Set(['enter', 'one place per id', 'exit webhook', 'verify']);
+const MODES: StoreMode[] = [...STORE_MODES, 'redis-cluster'];
+
+describe.each(MODES)('visitor routes over HTTP (%s store)', (mode) => {
+  /** A group of tests, run on the cluster only when it is one of `ON_CLUSTER`. */
+  const part = (name: string, tests: () => void) => (mode !== 'redis-cluster' || ON_CLUSTER.has(name)) && describe(name, tests);
   let backing: FoyerBacking;
   let foyer: RunningFoyer;
   let v: ReturnType<typeof visitor>;
@@ -28,7 +47,7 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
 
   beforeAll(async () => {
     await allowRequireOfEsmPackages();
-    backing = await createBacking(mode);
+    backing = await createBacking(mode, mode === 'redis-cluster' ? { REDIS_WAIT_REPLICAS: '1' } : {});
     foyer = await startFoyer(backing, { SCHEDULER_TICK_MS: '60000', FOYER_PUBLIC_URL: PUBLIC_URL });
     v = visitor(foyer.http);
     adm = admin(foyer.http);
@@ -41,7 +60,7 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
 
   /** Creates an event (OPEN, polls unpaced unless said otherwise) and returns its id. */
   async function newEvent(settings: Record<string, unknown> = {}): Promise<string> {
-    const eventId = (settings.eventId as string | undefined) ?? uniqueEventId(mode);
+    const eventId = (settings.eventId as string | undefined) ?? (mode === 'redis-cluster' ? backing.eventId(mode) : uniqueEventId(mode));
     const created = await adm.createEvent({ name: 'E2E', limitCnt: 1, minPollIntervalMs: 0, ...settings, eventId });
     expect(created.status).toBe(201);
     return eventId;
@@ -52,7 +71,7 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
     () => adm,
   );
 
-  describe('enter', () => {
+  part('enter', () => {
     it('admits at once while the event is OPEN, nobody waits and there is room', async () => {
       const eventId = await newEvent({ limitCnt: 2, sessionTtlSec: 600 });
       const before = Date.now();
@@ -198,7 +217,7 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
     });
   });
 
-  describe('one place per id', () => {
+  part('one place per id', () => {
     it('answers 409 ALREADY_QUEUED to an id that waits or is admitted, without its ticket', async () => {
       const eventId = await newEvent({ limitCnt: 1 });
       const admitted = await enterOk({ eventId, id: 'inside' });
@@ -286,7 +305,7 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
     });
   });
 
-  describe('tickets', () => {
+  part('tickets', () => {
     let eventId: string;
     let otherEventId: string;
     let waiting: Record<string, any>;
@@ -335,7 +354,7 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
     });
   });
 
-  describe('pacing and heartbeats', () => {
+  part('pacing and heartbeats', () => {
     it('answers 429 POLL_TOO_FREQUENT with retry-after; a refused poll is no heartbeat and changes nothing', async () => {
       // Refusals last 0.8 × 3000 ms after the last heartbeat. Were a refused poll a heartbeat, polls
       // every 100 ms would be refused for ever; they are not, so one is accepted eventually.
@@ -387,7 +406,7 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
     });
   });
 
-  describe('after a session', () => {
+  part('after a session', () => {
     it('blocks re-entry after an exit by default (BLOCK, REENTRY_BLOCKED)', async () => {
       const eventId = await newEvent({ limitCnt: 2 });
       const state = await enterOk({ eventId, id: 'once' });
@@ -445,7 +464,7 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
     });
   });
 
-  describe('idTokens', () => {
+  part('idTokens', () => {
     it('are accepted on an OPEN event: the id is the token’s sub', async () => {
       const eventId = await newEvent({ limitCnt: 5 });
       const state = await enterOk({ eventId, idToken: await signIdToken({ sub: 'alice', evt: eventId }) });
@@ -524,7 +543,7 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
     });
   });
 
-  describe('exit webhook', () => {
+  part('exit webhook', () => {
     it('ends the session and admits the next waiter in the same step: ENTER on its very next poll', async () => {
       const eventId = await newEvent({ limitCnt: 1 });
       const first = await enterOk({ eventId, id: 'leaver' });
@@ -587,7 +606,7 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
     });
   });
 
-  describe('verify', () => {
+  part('verify', () => {
     it('is valid for an admitted user, EXITED after the exit, EVENT_NOT_FOUND after a delete', async () => {
       const eventId = await newEvent({ limitCnt: 2 });
       const state = await enterOk({ eventId, id: 'checked' });
@@ -634,7 +653,7 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
     });
   });
 
-  describe('JWKS', () => {
+  part('JWKS', () => {
     it('lets a customer backend verify a successToken offline with its own ES256 implementation', async () => {
       const eventId = await newEvent({ limitCnt: 1, sessionTtlSec: 900 });
       const state = await enterOk({ eventId, id: 'offline-user' });
@@ -680,7 +699,7 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
     });
   });
 
-  describe('CORS', () => {
+  part('CORS', () => {
     const origin = 'https://shop.example';
 
     it('answers preflights of visitor routes and exposes retry-after', async () => {
@@ -725,7 +744,7 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
     });
   });
 
-  describe('request bodies', () => {
+  part('request bodies', () => {
     const json = { 'content-type': 'application/json' };
 
     it('refuses bad bodies with the right code and changes nothing', async () => {
@@ -817,7 +836,7 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
     });
   });
 
-  describe('rate limit and client IPs (own app: ENTER_RATE_LIMIT_PER_MIN=3, TRUST_PROXY_HOPS=1, CORS_ORIGINS)', () => {
+  part('rate limit and client IPs (own app: ENTER_RATE_LIMIT_PER_MIN=3, TRUST_PROXY_HOPS=1, CORS_ORIGINS)', () => {
     let limitedBacking: FoyerBacking;
     let limited: RunningFoyer;
 
@@ -892,4 +911,10 @@ describe.each(STORE_MODES)('visitor routes over HTTP (%s store)', (mode) => {
       expect(other.headers.get('access-control-allow-origin')).toBeNull();
     });
   });
+
+  if (mode === 'redis-cluster') {
+    it('spread its events over all three masters of the cluster', async () => {
+      await expectKeysOnEveryMaster(backing.cluster!, backing.env.REDIS_KEY_PREFIX);
+    });
+  }
 });

@@ -2,9 +2,15 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, type FoyerConfig } from '@foyer/config';
 import { createFoyerHttpApp } from '@foyer/composition';
 import { HttpClient } from './http.js';
-import { createRedisPrefix, createTempDir, createTestDatabase, REDIS_URL } from './services.js';
+import { LocalRedisCluster, masterRotation, type RedisClusterOptions } from './redis-cluster.js';
+import { createRedisPrefix, createTempDir, createTestDatabase, REDIS_URL, uniqueName } from './services.js';
 
-export type StoreMode = 'redis' | 'embedded';
+/**
+ * `redis-cluster`: a Redis Cluster of three masters and three replicas of the test file's own
+ * (`REDIS_CLUSTER_NODES`), started by `createBacking` and stopped by `dispose`. Not in
+ * `STORE_MODES`: files run a chosen part of their tests on it, with events spread over every master.
+ */
+export type StoreMode = 'redis' | 'embedded' | 'redis-cluster';
 export const STORE_MODES: StoreMode[] = ['redis', 'embedded'];
 export const ADMIN_KEY = 'test-admin-key';
 export const ENTRY_TOKEN_SECRET = 'test-entry-token-secret-of-enough-length';
@@ -13,10 +19,17 @@ export const ENTRY_TOKEN_SECRET = 'test-entry-token-secret-of-enough-length';
 export interface FoyerBacking {
   mode: StoreMode;
   env: Record<string, string>;
+  /** The backing's own Redis Cluster (mode `redis-cluster`). */
+  cluster?: LocalRedisCluster;
+  /**
+   * A fresh event id starting with `label`; on a cluster, each next one on the next master, so
+   * a file's events land on all three.
+   */
+  eventId(label: string): string;
   dispose(): Promise<void>;
 }
 
-export async function createBacking(mode: StoreMode, extraEnv: Record<string, string> = {}): Promise<FoyerBacking> {
+export async function createBacking(mode: StoreMode, extraEnv: Record<string, string> = {}, clusterOptions: RedisClusterOptions = {}): Promise<FoyerBacking> {
   const dataDir = createTempDir();
   const env: Record<string, string> = {
     FOYER_DATA_DIR: dataDir.path,
@@ -27,18 +40,25 @@ export async function createBacking(mode: StoreMode, extraEnv: Record<string, st
     ...extraEnv,
   };
   if (mode === 'embedded') {
-    return { mode, env, dispose: async () => dataDir.remove() };
+    return { mode, env, eventId: uniqueName, dispose: async () => dataDir.remove() };
   }
+  const ownCluster = mode === 'redis-cluster' ? await LocalRedisCluster.start(clusterOptions) : undefined;
+  if (ownCluster) env.REDIS_CLUSTER_NODES = ownCluster.nodesEnv;
   const database = await createTestDatabase();
   const redis = createRedisPrefix();
   env.DATABASE_URL = database.url;
-  env.REDIS_URL = REDIS_URL;
+  // A test's own Redis Cluster (REDIS_CLUSTER_NODES in extraEnv) is thrown away whole; the shared Redis is cleaned by prefix.
+  const onCluster = env.REDIS_CLUSTER_NODES !== undefined;
+  if (!onCluster) env.REDIS_URL = REDIS_URL;
   env.REDIS_KEY_PREFIX = redis.prefix;
   return {
     mode,
     env,
+    cluster: ownCluster,
+    eventId: ownCluster ? await masterRotation(ownCluster) : uniqueName,
     async dispose() {
-      await redis.cleanup();
+      if (!onCluster) await redis.cleanup();
+      await ownCluster?.stop();
       await database.drop();
       dataDir.remove();
     },

@@ -55,8 +55,8 @@ export class FoyerCoreModule {
       },
       {
         provide: QUEUE_STORE,
-        useFactory: (embedded: EmbeddedQueue | null) => (embedded ? embedded.store : openRedisQueueStore(config)),
-        inject: [EmbeddedQueue],
+        useFactory: (embedded: EmbeddedQueue | null, metrics: FoyerMetrics) => (embedded ? embedded.store : openRedisQueueStore(config, metrics)),
+        inject: [EmbeddedQueue, FoyerMetrics],
       },
       ...queueStorePortProviders(),
       { provide: DATABASE, useFactory: () => openDatabaseOrExplain(config) },

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { join } from 'node:path';
 import type { FoyerConfig } from '@foyer/config';
-import { dependencyState } from '@foyer/platform';
+import { dependencyState, type FoyerMetrics } from '@foyer/platform';
 import type { Clock, QueueStore } from '@foyer/domain';
-import { createRedis, MemoryQueueStore, MemorySnapshotFile, readyWithin, RedisQueueStore } from '@foyer/queue-store';
+import { createRedis, MemoryQueueStore, MemorySnapshotFile, readyWithin, RedisQueueStore, type ReplicaAckReport } from '@foyer/queue-store';
 
 /** The embedded store is written to disk this often (and on shutdown). */
 const SNAPSHOT_EVERY_MS = 5_000;
@@ -47,10 +47,25 @@ export class EmbeddedQueue {
 }
 
 /** The Redis queue store; an API process fails fast (→ 503), a worker-only process waits out an outage. */
-export async function openRedisQueueStore(config: FoyerConfig): Promise<QueueStore> {
-  const { url, clusterNodes, keyPrefix } = config.redis;
+export async function openRedisQueueStore(config: FoyerConfig, metrics: FoyerMetrics): Promise<QueueStore> {
+  const { url, clusterNodes, keyPrefix, waitReplicas, waitTimeoutMs } = config.redis;
   const profile = config.roles.has('api') ? 'api' : 'worker';
   const redis = createRedis({ url, clusterNodes, profile, name: 'foyer', ...dependencyState.reporter('Redis') });
   if (!(await readyWithin(redis))) new Logger('Stores').warn('Redis is not answering yet; queue routes answer 503 until it does');
-  return new RedisQueueStore(redis, { keyPrefix });
+  return new RedisQueueStore(redis, {
+    keyPrefix,
+    waitForReplicas: { replicas: waitReplicas, timeoutMs: waitTimeoutMs },
+    onReplicaAcks: (report) => countReplicaAcks(report, metrics),
+  });
+}
+
+/**
+ * Every WAIT counted in `foyer_redis_wait_total`; a shortfall logged once when it starts and once
+ * when the replicas confirm again (as an outage of "Redis replication"), not once per write.
+ */
+function countReplicaAcks({ script, eventId, wanted, acked }: ReplicaAckReport, metrics: FoyerMetrics): void {
+  const confirmed = acked >= wanted;
+  metrics.redisWaits.inc({ script, outcome: confirmed ? 'confirmed' : 'unconfirmed' });
+  if (confirmed) dependencyState.available('Redis replication');
+  else dependencyState.unavailable('Redis replication', `WAIT counted ${acked} of ${wanted} replicas (first: the ${script} of event '${eventId}')`);
 }

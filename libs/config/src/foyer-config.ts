@@ -16,6 +16,13 @@ export interface FoyerConfig {
     url: string | null;
     clusterNodes: { host: string; port: number }[] | null;
     keyPrefix: string;
+    /**
+     * `REDIS_WAIT_REPLICAS`: the scripts that queue or admit answer only once `WAIT` counts this many
+     * replicas holding them (0: no WAIT). Redis only.
+     */
+    waitReplicas: number;
+    /** `REDIS_WAIT_TIMEOUT_MS`: how long one WAIT may hold its connection. */
+    waitTimeoutMs: number;
   };
   /**
    * Which queue store serves, decided here once: Redis (`REDIS_URL` or `REDIS_CLUSTER_NODES`) or

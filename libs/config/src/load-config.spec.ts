@@ -51,7 +51,7 @@ describe('loadConfig', () => {
       production: false,
       port: 3000,
       publicUrl: 'http://localhost:3000',
-      redis: { url: null, clusterNodes: null, keyPrefix: 'foyer:' },
+      redis: { url: null, clusterNodes: null, keyPrefix: 'foyer:', waitReplicas: 0, waitTimeoutMs: 500 },
       queueStore: { kind: 'embedded' },
       databaseUrl: null,
       database: { kind: 'embedded' },
@@ -125,6 +125,8 @@ describe('loadConfig', () => {
       FOYER_PUBLIC_URL: 'https://Queue.Example.com/foyer/',
       REDIS_CLUSTER_NODES: 'redis-a:7000, [::1]:7001,10.0.0.3:7002',
       REDIS_KEY_PREFIX: 'staging:',
+      REDIS_WAIT_REPLICAS: '1',
+      REDIS_WAIT_TIMEOUT_MS: '250',
       DATABASE_URL: 'postgresql://user:pw@db:5432/foyer',
       FOYER_DATA_DIR: dataDir,
       TOKEN_PRIVATE_KEY: SIGNING_KEY.replace(/\n/g, '\\n'),
@@ -155,6 +157,8 @@ describe('loadConfig', () => {
           { host: '10.0.0.3', port: 7002 },
         ],
         keyPrefix: 'staging:',
+        waitReplicas: 1,
+        waitTimeoutMs: 250,
       },
       queueStore: { kind: 'redis' },
       databaseUrl: 'postgresql://user:pw@db:5432/foyer',
@@ -262,6 +266,17 @@ describe('loadConfig', () => {
       'REDIS_CLUSTER_NODES: set either REDIS_URL or REDIS_CLUSTER_NODES, not both',
     ]);
     expect(loadConfig({ ...GIVEN_SECRETS, REDIS_URL: 'rediss://:pw@r.example:6380/2' }).redis.url).toBe('rediss://:pw@r.example:6380/2');
+  });
+
+  it('refuses REDIS_WAIT_REPLICAS on the embedded store, which has no replicas, and WAIT timeouts near the command timeout', () => {
+    expect(problemsOf({ ...GIVEN_SECRETS, REDIS_WAIT_REPLICAS: '1' })).toEqual([
+      'REDIS_WAIT_REPLICAS: needs REDIS_URL or REDIS_CLUSTER_NODES: the embedded in-memory queue has no replicas to wait for',
+    ]);
+    expect(loadConfig({ ...GIVEN_SECRETS, REDIS_WAIT_REPLICAS: '0' }).redis.waitReplicas).toBe(0);
+    expect(problemsOf({ ...GIVEN_SECRETS, REDIS_URL: 'redis://r:6379', REDIS_WAIT_REPLICAS: '-1', REDIS_WAIT_TIMEOUT_MS: '2001' })).toEqual([
+      'REDIS_WAIT_REPLICAS: must be an integer from 0 to 16, got "-1"',
+      'REDIS_WAIT_TIMEOUT_MS: must be an integer from 1 to 2000, got "2001"',
+    ]);
   });
 
   it('never echoes URL credentials in a problem', () => {

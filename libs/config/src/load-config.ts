@@ -9,6 +9,13 @@ import { LOG_LEVELS, ROLES, type FoyerConfig, type Role } from './foyer-config.j
 const MIN_PRODUCTION_SECRET_BYTES = 32;
 const MIN_PRODUCTION_ADMIN_KEY_LENGTH = 16;
 const STANDARD_WEBHOOKS_SECRET = /^whsec_((?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)$/;
+/** Replicas per master WAIT may ask for: more than any deployment runs. */
+const MAX_WAIT_REPLICAS = 16;
+/**
+ * A WAIT holds the shared connection of its master (every request to that master waits behind it),
+ * so it must give up well before the API's 3 s command timeout turns that wait into 503s for all.
+ */
+const MAX_WAIT_TIMEOUT_MS = 2_000;
 const HOST_PORT = /^(?:\[([0-9A-Fa-f:.]+)\]|([^\s:/[\]@]+)):(\d{1,5})$/;
 
 /**
@@ -130,7 +137,12 @@ function readRedis(read: EnvReader): FoyerConfig['redis'] {
     // Braces would take over the per-event hash tag and put every event in one Cluster slot.
     read.problem('REDIS_KEY_PREFIX', `must not contain { or }, got ${JSON.stringify(keyPrefix)}`);
   }
-  return { url, clusterNodes, keyPrefix };
+  const waitReplicas = read.int('REDIS_WAIT_REPLICAS', 0, { min: 0, max: MAX_WAIT_REPLICAS });
+  const waitTimeoutMs = read.int('REDIS_WAIT_TIMEOUT_MS', 500, { min: 1, max: MAX_WAIT_TIMEOUT_MS });
+  if (waitReplicas > 0 && url === null && clusterNodes === null) {
+    read.problem('REDIS_WAIT_REPLICAS', 'needs REDIS_URL or REDIS_CLUSTER_NODES: the embedded in-memory queue has no replicas to wait for');
+  }
+  return { url, clusterNodes, keyPrefix, waitReplicas, waitTimeoutMs };
 }
 
 type GivenSecrets = { [K in keyof DevSecrets]: string | undefined };

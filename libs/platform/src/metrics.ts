@@ -69,6 +69,13 @@ export class FoyerMetrics {
     registers: [this.registry],
   });
 
+  readonly redisWaits = new Counter({
+    name: 'foyer_redis_wait_total',
+    help: 'REDIS_WAIT_REPLICAS: writes that queue or admit, by script and whether WAIT confirmed them (confirmed, unconfirmed)',
+    labelNames: ['script', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly httpDuration = new Histogram({
     name: 'foyer_http_request_duration_seconds',
     help: 'HTTP request latency by method, route and status',

@@ -5,3 +5,4 @@ export * from './redis/redis-connection.js';
 export * from './redis/redis-queue.store.js';
 export * from './memory/memory-event-series.js';
 export * from './redis/redis-event-series.js';
+export * from './redis/replica-acks.js';

@@ -19,6 +19,7 @@ import {
   type QueueStore,
   type SweepResult,
   type VerifyResult,
+  StoreUnavailableError,
 } from '@foyer/domain';
 import { EXIT_PROMOTE_MAX } from '../exit-promotion.js';
 import { QueueKeys } from './queue-keys.js';
@@ -26,11 +27,43 @@ import { RateCopies } from './rate-copies.js';
 import { decodeHeartbeat, decodeReply, parseRate } from './script-replies.js';
 import { SCRIPT_KEYS, runScript, type EventScriptName, type ScriptArg } from './scripts.js';
 import { reportingOutages } from './redis-outages.js';
+import { ReplicaAcks, type ReplicaWaitOptions } from './replica-acks.js';
 
 export interface RedisQueueStoreOptions {
   /** Prefix of every key (`REDIS_KEY_PREFIX`), so deployments and test runs can share a server. */
   keyPrefix: string;
+  /**
+   * `REDIS_WAIT_REPLICAS` (with `REDIS_WAIT_TIMEOUT_MS`): the scripts that queue or admit answer
+   * only once `WAIT` has counted this many replicas holding them. Absent or 0: no WAIT.
+   */
+  waitForReplicas?: ReplicaWaitOptions;
+  /** Told after every WAIT how many replicas acknowledged which script: for a metric and the log. */
+  onReplicaAcks?: (report: ReplicaAckReport) => void;
 }
+
+/**
+ * The writes confirmed by WAIT: the scripts that queue or admit, and `poll` for an ENTER answer
+ * with a stored token and a HELD `enter` (see `confirmEarlierWrite`).
+ */
+export type ConfirmedScript = 'enter' | 'save-token' | 'poll' | 'promote' | 'exit';
+
+export interface ReplicaAckReport {
+  script: ConfirmedScript;
+  eventId: string;
+  wanted: number;
+  acked: number;
+}
+
+/**
+ * What a shortfall means per script. `enter`, `save-token` and an ENTER `poll` acknowledge a place
+ * or a session to the visitor, and `exit` tells the customer a slot is free: unconfirmed, they
+ * answer 503 rather than something a failover could undo (the place is on the master, and a retry
+ * with the same Idempotency-Key finds it; an exit retried answers ALREADY_EXITED, or ends the
+ * session again on a new master that lost it, instead of leaving it to hold a slot till its end).
+ * `promote` answers nobody: the admitted user learns of it through a poll, confirmed before it
+ * answers ENTER; a promotion lost in a failover leaves the user waiting, to be promoted again.
+ */
+const REFUSED_UNCONFIRMED: ReadonlySet<ConfirmedScript> = new Set(['enter', 'save-token', 'poll', 'exit']);
 
 /**
  * The queue on Redis (single or Cluster): every state change is one Lua script, so a change and
@@ -40,12 +73,17 @@ export interface RedisQueueStoreOptions {
 export class RedisQueueStore implements QueueStore {
   private readonly keys: QueueKeys;
   private readonly rates: RateCopies;
+  private readonly replicaAcks: ReplicaAcks | null;
+  private readonly onReplicaAcks: (report: ReplicaAckReport) => void;
 
   constructor(
     private readonly redis: Redis | Cluster,
     options: RedisQueueStoreOptions,
   ) {
     this.keys = new QueueKeys(options.keyPrefix);
+    const wait = options.waitForReplicas;
+    this.replicaAcks = wait && wait.replicas > 0 ? new ReplicaAcks(redis, wait) : null;
+    this.onReplicaAcks = options.onReplicaAcks ?? (() => undefined);
     this.rates = new RateCopies(async (eventId) => parseRate(await this.redis.hget(this.keys.eventKey(eventId, 'stats'), 'rate')));
     // Callers get the domain's StoreUnavailableError for an outage, not ioredis's errors.
     return reportingOutages(this);
@@ -72,7 +110,10 @@ export class RedisQueueStore implements QueueStore {
 
   async enter(eventId: string, id: string, options: EnterOptions = {}): Promise<EnterResult> {
     const args = [id, options.key?.hash ?? '', options.key?.serverId ?? '', options.answerHeld ? 1 : 0];
-    return decodeReply('enter', await this.run('enter', eventId, args), { eventId, id });
+    const result = decodeReply('enter', await this.runConfirmed('enter', eventId, args), { eventId, id });
+    // A HELD answer (a keyed retry, a SIGNED id) reads a place an earlier enter wrote, maybe on another connection.
+    if (result.outcome === 'HELD') await this.confirmEarlierWrite('enter', eventId);
+    return result;
   }
 
   /**
@@ -89,17 +130,35 @@ export class RedisQueueStore implements QueueStore {
       return { outcome: 'STATE', state: { status: 'WAIT', place, rank: heartbeat, measuredRate } };
     }
     if (heartbeat < 0) return { outcome: 'TOO_FREQUENT', retryAfterMs: -heartbeat };
-    return decodeReply('poll', await this.run('poll', place.eventId, args), place);
+    const result = decodeReply('poll', await this.run('poll', place.eventId, args), place);
+    if (result.outcome === 'STATE' && result.state.status === 'ENTER' && result.state.session.successToken !== null) {
+      await this.confirmEarlierWrite('poll', place.eventId);
+    }
+    return result;
+  }
+
+  /**
+   * An answer read from what an earlier write left (an ENTER poll with a stored token, a HELD
+   * enter) had no WAIT of its own behind that write: the save or enter that made it was confirmed,
+   * or answered 503 when it was not, and then this answer is its first acknowledgement. So with
+   * `REDIS_WAIT_REPLICAS` it is confirmed here: a write that changes nothing (`INCRBY seq 0`, the
+   * arrival counter every event with a place has) brings this connection's replication offset past
+   * the earlier write, and WAIT counts the replicas there.
+   */
+  private async confirmEarlierWrite(script: 'enter' | 'poll', eventId: string): Promise<void> {
+    if (this.replicaAcks === null) return;
+    const seq = this.keys.eventKey(eventId, 'seq');
+    this.refuseUnconfirmed(script, eventId, await this.replicaAcks.confirm(seq, () => this.redis.incrby(seq, 0)));
   }
 
   async saveSuccessToken(place: Place, successToken: string): Promise<string | null> {
-    const stored = await this.run('save-token', place.eventId, [place.id, place.seq, place.epoch, successToken]);
+    const stored = await this.runConfirmed('save-token', place.eventId, [place.id, place.seq, place.epoch, successToken]);
     return typeof stored === 'string' ? stored : null;
   }
 
   async exit(place: Place): Promise<ExitResult> {
     const args = [place.id, place.seq, place.epoch, EXIT_PROMOTE_MAX, RATE_BUCKET_MS];
-    return decodeReply('exit', await this.run('exit', place.eventId, args), place);
+    return decodeReply('exit', await this.runConfirmed('exit', place.eventId, args), place);
   }
 
   async verify(place: Place): Promise<VerifyResult> {
@@ -107,7 +166,7 @@ export class RedisQueueStore implements QueueStore {
   }
 
   async promote(eventId: string, max: number): Promise<PromoteResult> {
-    const [admitted, abandoned] = numbers(await this.run('promote', eventId, [max, RATE_BUCKET_MS]));
+    const [admitted, abandoned] = numbers(await this.runConfirmed('promote', eventId, [max, RATE_BUCKET_MS]));
     return { admitted, abandoned };
   }
 
@@ -179,6 +238,24 @@ export class RedisQueueStore implements QueueStore {
 
   private run(name: EventScriptName, eventId: string, args: readonly ScriptArg[]): Promise<unknown> {
     return runScript(this.redis, name, this.keys.eventKeyList(eventId, SCRIPT_KEYS[name]), args);
+  }
+
+  /** `run`, then, with `REDIS_WAIT_REPLICAS`, WAIT for the replicas (see `REFUSED_UNCONFIRMED` for a shortfall). */
+  private async runConfirmed(name: ConfirmedScript, eventId: string, args: readonly ScriptArg[]): Promise<unknown> {
+    if (this.replicaAcks === null) return this.run(name, eventId, args);
+    const confirmed = await this.replicaAcks.confirm(this.keys.eventKey(eventId, 'cfg'), () => this.run(name, eventId, args));
+    return this.refuseUnconfirmed(name, eventId, confirmed);
+  }
+
+  /** Reports a WAIT; throws `StoreUnavailableError` (503) when it fell short for a script of `REFUSED_UNCONFIRMED`. */
+  private refuseUnconfirmed<T>(name: ConfirmedScript, eventId: string, { reply, acked }: { reply: T; acked: number }): T {
+    const { replicas, timeoutMs } = this.replicaAcks!.options;
+    this.onReplicaAcks({ script: name, eventId, wanted: replicas, acked });
+    if (acked < replicas && REFUSED_UNCONFIRMED.has(name)) {
+      const why = `WAIT counted ${acked} of ${replicas} replicas holding the ${name} of event '${eventId}' within ${timeoutMs} ms`;
+      throw new StoreUnavailableError('Redis replication', new Error(why));
+    }
+    return reply;
   }
 }
 
