@@ -16,3 +16,5 @@ export * from './ports/visitor-tokens.js';
 export * from './scheduler-tick/journal-retention.js';
 export * from './scheduler-tick/scheduler-tick.js';
 export * from './verify/verify-session.js';
+export * from './rebuild/event-history.js';
+export * from './rebuild/rebuild-event.js';

@@ -58,7 +58,8 @@ function toRow(entry: QueueJournalEntry): NewJournalRow {
   return {
     type: entry.type,
     eventId: entry.eventId,
-    userId: entry.id,
+    // An entry about the event (queue.configured) names no user.
+    userId: entry.id === '' ? null : entry.id,
     payload: withIsoTimes(entry.payload),
     createdAt: new Date(entry.at),
     sourceKey: journalSourceKey(entry),
@@ -71,7 +72,7 @@ function uniqueBySourceKey(rows: NewJournalRow[]): NewJournalRow[] {
 }
 
 /** Payload fields the queue stores write as epoch milliseconds. */
-const TIME_FIELDS = ['expiresAt'];
+const TIME_FIELDS = ['admittedAt', 'expiresAt'];
 
 /** API.md's times are ISO-8601 strings, in the journal and in lifecycle notifications alike. */
 function withIsoTimes(payload: Record<string, unknown>): Record<string, unknown> {

@@ -17,6 +17,10 @@ export interface EventQueueSnapshot {
   config: QueueConfig;
   epoch: string;
   closedSeq: number;
+  /** Seq ranges a rebuild could not restore (absent in snapshots written before rebuilds existed). */
+  lost?: [number, number][];
+  /** `[SHA-256 of an Idempotency-Key, id]`. */
+  idem?: [string, string][];
   seq: number;
   /** `[id, seq, lastHeartbeat]`, head of the line first. Tuples keep a million waiters small. */
   waiting: [string, number, number][];

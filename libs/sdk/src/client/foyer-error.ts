@@ -15,6 +15,7 @@ export type FoyerErrorCode =
   | 'RATE_LIMITED'
   | 'POLL_TOO_FREQUENT'
   | 'STORE_UNAVAILABLE'
+  | 'QUEUE_REBUILDING'
   | (string & {});
 
 /**

@@ -41,6 +41,7 @@ local cfg = readConfig(ev.cfg)
 if not cfg then
   return { REPLY.NO_EVENT }
 end
+ev.epoch = cfg.epoch
 if refusesEntry(cfg.status) then
   return { REPLY.NOT_OPEN, cfg.status }
 end
@@ -76,6 +77,6 @@ end
 
 redis.call('ZADD', ev.wait, seq, id)
 redis.call('ZADD', ev.seen, now, id)
-journal(ev.log, 'user.entered', id, seqPayload(seq))
+journal(ev, 'user.entered', id, seqPayload(seq))
 local rank = redis.call('ZRANK', ev.wait, id) + 1
 return { REPLY.WAIT, seq, cfg.epoch, rank, redis.call('HGET', ev.stats, 'rate') }

@@ -11,6 +11,7 @@
   KEYS[7] tok
   KEYS[8] done
   KEYS[9] stats
+  KEYS[10] idem
 
   Returns: how many keys existed
 ]]
