@@ -18,3 +18,4 @@ export * from './scheduler-tick/scheduler-tick.js';
 export * from './verify/verify-session.js';
 export * from './rebuild/event-history.js';
 export * from './rebuild/rebuild-event.js';
+export * from './rebuild/write-checkpoints.js';

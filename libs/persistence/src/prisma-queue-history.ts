@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { CheckpointState, HistoryEntry, QueueCheckpoint, QueueHistory, StoreBuild } from '@foyer/domain';
+import type { CheckpointState, HistoryEntry, PendingHistory, QueueCheckpoint, QueueHistory, StoreBuild } from '@foyer/domain';
 import type { Database } from './database.js';
 import type { Prisma } from './generated/prisma/client.js';
 
@@ -29,6 +29,20 @@ export class PrismaQueueHistory implements QueueHistory {
     );
     if (rows.length === 0) return null;
     return { epoch: rows[0].store_epoch, builtBefore: Number(rows[0].builds_before) > 0 };
+  }
+
+  async epochOf(eventId: string): Promise<string | null> {
+    const row = await this.db.prisma.event.findUnique({ where: { eventId }, select: { storeEpoch: true } });
+    return row?.storeEpoch ?? null;
+  }
+
+  async pendingSince(eventId: string, afterOffset: number): Promise<PendingHistory> {
+    const rows = await this.db.prisma.$queryRawUnsafe<{ count: bigint | number; oldest: Date | null }[]>(
+      `SELECT count(*) AS count, min(created_at) AS oldest FROM journal_entries WHERE event_id = $1 AND "offset" > $2`,
+      eventId,
+      afterOffset,
+    );
+    return { after: afterOffset, count: Number(rows[0]?.count ?? 0), oldest: rows[0]?.oldest ? new Date(rows[0].oldest) : null };
   }
 
   async latestCheckpoint(eventId: string, epoch: string): Promise<QueueCheckpoint | null> {

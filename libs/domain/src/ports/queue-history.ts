@@ -43,7 +43,19 @@ export interface StoreBuild {
   builtBefore: boolean;
 }
 
+/** The journal entries of an event after its latest checkpoint. */
+export interface PendingHistory {
+  /** The latest checkpoint's offset, 0 without one. */
+  after: number;
+  count: number;
+  /** When the oldest of them was written; `null` when there are none. */
+  oldest: Date | null;
+}
+
 export interface QueueHistory {
+  /** The event's store epoch, `null` when the event does not exist or its store never built it. */
+  epochOf(eventId: string): Promise<string | null>;
+  pendingSince(eventId: string, afterOffset: number): Promise<PendingHistory>;
   /**
    * Counts one build of the event's store and gives its epoch, made and kept in the event's row
    * the first time. `null` when the event does not exist.
