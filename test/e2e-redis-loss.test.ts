@@ -155,27 +155,35 @@ describe('a Redis that restarts empty under load', () => {
         const i = n++;
         const requests: Promise<HttpAnswer>[] = [enterOne(`load-${i}`, i).catch(() => ({ status: 0 }) as HttpAnswer)];
         const someone = line[(i * 7) % line.length];
-        requests.push(via(i + 1).get('/v1/queue/status', { token: someone.ticket }).catch(() => ({ status: 0 }) as HttpAnswer));
+        requests.push(
+          via(i + 1)
+            .get('/v1/queue/status', { token: someone.ticket })
+            .catch(() => ({ status: 0 }) as HttpAnswer),
+        );
         answers.push(...(await Promise.all(requests)));
         await sleep(5);
       }
     })();
 
-    await sleep(SETTLED_MS + 2_000);
-    const killedAt = Date.now();
-    await redis.kill();
-    await sleep(1_000);
-    await redis.start();
+    let killedAt: number;
+    try {
+      await sleep(SETTLED_MS + 2_000);
+      killedAt = Date.now();
+      await redis.kill();
+      await sleep(1_000);
+      await redis.start();
 
-    // The event answers again once it is rebuilt (the first request or the worker's tick starts it).
-    await eventually(
-      async () => (await via(0).get('/v1/queue/status', { token: line[0].ticket })).body.status === 'WAIT',
-      WITHIN,
-      `the event to answer again\n${processes.map(describeOutput).join('\n')}`,
-    );
-    await sleep(2_000);
-    loading = false;
-    await load;
+      // The event answers again once it is rebuilt (the first request or the worker's tick starts it).
+      await eventually(
+        async () => (await via(0).get('/v1/queue/status', { token: line[0].ticket })).body.status === 'WAIT',
+        WITHIN,
+        `the event to answer again\n${processes.map(describeOutput).join('\n')}`,
+      );
+      await sleep(2_000);
+    } finally {
+      loading = false;
+      await load;
+    }
 
     // Never a wrong answer while Redis was gone or the event rebuilt: only 200, or 503 (STORE_UNAVAILABLE, QUEUE_REBUILDING).
     const statuses = new Set(answers.map((a) => a.status));

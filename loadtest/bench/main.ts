@@ -20,6 +20,7 @@ import { measureEnter, nextIdPrefix } from './measure/enter.js';
 import { measureMemory, usedMemory } from './measure/memory.js';
 import { measurePoll } from './measure/poll.js';
 import { measurePromotion } from './measure/promotion.js';
+import { measureRebuild } from './measure/rebuild.js';
 import { measureScaleOut } from './measure/scale-out.js';
 import { ROOT, startApi, startFloor, type BenchProcess } from './processes.js';
 import { renderReport, spliceReport } from './report.js';
@@ -93,25 +94,28 @@ async function main(): Promise<number> {
     };
 
     // Queues of three sizes, seeded straight into Redis; the largest also gives the memory figure.
+    // Only the steps that poll or promote need them (the rebuild journals a line of its own).
+    const needsQueues = (['poll', 'scale-out', 'promotion', 'profile'] as const).some(picked);
     const queues: SeededQueue[] = [];
-    await step(`seed queues of ${plan.queueSizes.map(sizeLabel).join(', ')} waiters`, async () => {
-      for (const size of plan.queueSizes) {
-        const eventId = `bench-q${sizeLabel(size)}`;
-        await ctx.admin.createEvent(benchEvent(eventId));
-        const largest = size === plan.queueSizes[plan.queueSizes.length - 1];
-        const usedBefore = largest ? await usedMemory(backing.redis) : 0;
-        const began = Date.now();
-        const queue = await seedWaiters({ redis: backing.redis, keyPrefix: backing.keyPrefix, ticketSecret: backing.ticketSecret, eventId, size });
-        log(`  ${eventId}: ${size} waiters in ${((Date.now() - began) / 1000).toFixed(1)} s`);
-        if (largest) {
-          const usedAfter = await usedMemory(backing.redis);
-          results.memory = await measureMemory(backing.redis, backing.keyPrefix, eventId, { waiters: size, idLength: ID_LENGTH, usedBefore, usedAfter });
-          log(`  memory: ${results.memory.bytesPerWaiter.toFixed(1)} B per waiter (used_memory: ${results.memory.bytesPerWaiterFromInfo.toFixed(1)})`);
+    if (needsQueues)
+      await step(`seed queues of ${plan.queueSizes.map(sizeLabel).join(', ')} waiters`, async () => {
+        for (const size of plan.queueSizes) {
+          const eventId = `bench-q${sizeLabel(size)}`;
+          await ctx.admin.createEvent(benchEvent(eventId));
+          const largest = size === plan.queueSizes[plan.queueSizes.length - 1];
+          const usedBefore = largest ? await usedMemory(backing.redis) : 0;
+          const began = Date.now();
+          const queue = await seedWaiters({ redis: backing.redis, keyPrefix: backing.keyPrefix, ticketSecret: backing.ticketSecret, eventId, size });
+          log(`  ${eventId}: ${size} waiters in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+          if (largest) {
+            const usedAfter = await usedMemory(backing.redis);
+            results.memory = await measureMemory(backing.redis, backing.keyPrefix, eventId, { waiters: size, idLength: ID_LENGTH, usedBefore, usedAfter });
+            log(`  memory: ${results.memory.bytesPerWaiter.toFixed(1)} B per waiter (used_memory: ${results.memory.bytesPerWaiterFromInfo.toFixed(1)})`);
+          }
+          queues.push(queue);
         }
-        queues.push(queue);
-      }
-    });
-    if (queues.length !== plan.queueSizes.length) throw new Error('seeding failed; nothing else can be measured');
+      });
+    if (needsQueues && queues.length !== plan.queueSizes.length) throw new Error('seeding failed; nothing else can be measured');
     const ticketsOf = (queue: SeededQueue) => queue.writeTickets(ctx.file(`tickets-${queue.eventId}.txt`), plan.ticketSample);
     const largest = queues[queues.length - 1];
 
@@ -146,7 +150,7 @@ async function main(): Promise<number> {
     );
 
     await step(
-      `promotion on the ${sizeLabel(largest.size)} queue`,
+      `promotion on the ${sizeLabel(plan.queueSizes[plan.queueSizes.length - 1])} queue`,
       async () => {
         // Tickets from the back 30 %: the window admits far fewer than that, so they keep waiting.
         const fromRank = Math.floor(largest.size * 0.7);
@@ -167,7 +171,7 @@ async function main(): Promise<number> {
       'enter',
     );
 
-    if (plan.profileSeconds > 0) {
+    if (plan.profileSeconds > 0 && picked('profile')) {
       // The 100k line: nothing admitted from it (the promotion step let the 1M line's head in).
       const pollTickets = ticketsOf(queues[1]);
       for (const kind of ['poll', 'enter'] as const) {
@@ -200,6 +204,14 @@ async function main(): Promise<number> {
         results.callbacks = await measureCallbacks(ctx);
       },
       'callbacks',
+    );
+
+    await step(
+      `rebuild of a ${sizeLabel(plan.rebuildPlaces)}-place line from the journal into an empty Redis`,
+      async () => {
+        results.rebuild = await measureRebuild(ctx, { places: plan.rebuildPlaces, sessions: plan.rebuildSessions });
+      },
+      'rebuild',
     );
 
     results.finishedAt = new Date();

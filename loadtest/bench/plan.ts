@@ -25,6 +25,9 @@ export interface BenchPlan {
   callbackGroups: number;
   /** Seconds of poll load on the profiled API process (0: no profile). */
   profileSeconds: number;
+  /** The line the rebuild step journals and then rebuilds into an empty Redis, and its sessions. */
+  rebuildPlaces: number;
+  rebuildSessions: number;
 }
 
 export const FULL_PLAN: BenchPlan = {
@@ -41,6 +44,8 @@ export const FULL_PLAN: BenchPlan = {
   callbackMessages: 10_000,
   callbackGroups: 100,
   profileSeconds: 8,
+  rebuildPlaces: 1_000_000,
+  rebuildSessions: 1_000,
 };
 
 export const SMOKE_PLAN: BenchPlan = {
@@ -57,4 +62,6 @@ export const SMOKE_PLAN: BenchPlan = {
   callbackMessages: 200,
   callbackGroups: 10,
   profileSeconds: 1,
+  rebuildPlaces: 5_000,
+  rebuildSessions: 50,
 };

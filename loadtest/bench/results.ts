@@ -5,6 +5,7 @@ import type { EnterFigures } from './measure/enter.js';
 import type { MemoryFigures } from './measure/memory.js';
 import type { PollFigures } from './measure/poll.js';
 import type { PromotionFigures } from './measure/promotion.js';
+import type { RebuildFigures } from './measure/rebuild.js';
 import type { ScaleOutFigures } from './measure/scale-out.js';
 import type { BenchPlan } from './plan.js';
 
@@ -23,6 +24,7 @@ export interface BenchResults {
   promotion?: PromotionFigures;
   enter?: EnterFigures;
   callbacks?: CallbackFigures;
+  rebuild?: RebuildFigures;
   /** Steps that failed, with the error. */
   problems: { step: string; message: string }[];
 }
