@@ -125,11 +125,12 @@ function openApiDocument(app: NestFastifyApplication, config: FoyerConfig): Open
         if (types.length === 1 && types[0] === 'application/json') responses['415'] ??= errorBody('UNSUPPORTED_MEDIA_TYPE: the body is not application/json');
       }
       // Every /v1 route reads or writes the queue store or the database: while one does not answer, 503.
-      if (path.startsWith('/v1/'))
-        responses['503'] ??= errorBody(
-          'STORE_UNAVAILABLE: Redis or the database is not answering; try again shortly. QUEUE_REBUILDING (queue routes, with retry-after): ' +
-            "the event's queue is being rebuilt from the journal after its store lost it; nothing happened, try again",
-        );
+      // The routes that reach an event's queue also answer 503 while it is rebuilt from the journal.
+      if (path.startsWith('/v1/queue/') || path.startsWith('/v1/active/')) {
+        responses['503'] ??= errorBody('STORE_UNAVAILABLE, or QUEUE_REBUILDING (retry-after): try again shortly');
+      } else if (path.startsWith('/v1/')) {
+        responses['503'] ??= errorBody('STORE_UNAVAILABLE: Redis or the database is not answering; try again shortly');
+      }
       if (!Object.keys(responses).some((status) => status.startsWith('4'))) {
         // A route that refuses nothing itself still answers what Node and Fastify refuse before any route runs.
         responses['431'] = {
