@@ -34,6 +34,8 @@ interface StoreUnderTest {
   /** The store loses everything, as a Redis restarted empty without persistence. */
   lose(): Promise<QueueStore>;
   idemOf(eventId: string): Promise<Record<string, string>>;
+  /** Removes one key of the event (Redis only). */
+  removeKey(eventId: string, name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ async function redisStore(): Promise<StoreUnderTest> {
       return store;
     },
     idemOf: async (eventId) => redis.hgetall(`${prefix}ev:{${eventId}}:idem`),
+    removeKey: async (eventId, name) => void (await redis.del(`${prefix}ev:{${eventId}}:${name}`)),
     close: async () => {
       await deleteKeys(redis, prefix);
       await store.close();
@@ -61,6 +64,9 @@ async function memoryStore(): Promise<StoreUnderTest> {
     store: new MemoryQueueStore(),
     lose: async () => (self.store = new MemoryQueueStore()),
     idemOf: async (eventId) => Object.fromEntries((self.store as MemoryQueueStore).toSnapshot().events.find((e) => e.config.eventId === eventId)?.idem ?? []),
+    removeKey: async () => {
+      throw new Error('the memory store loses everything or nothing');
+    },
     close: async () => undefined,
   };
   return self;
@@ -236,6 +242,26 @@ describe.each([
     expect(await store.poll(w.place)).toEqual({ outcome: 'NO_EVENT' });
     expect(await store.promote(eventId, 10)).toEqual({ admitted: 0, abandoned: 0 });
     expect(await store.restoreChunk(eventId, 'intruder', 60_000, chunk)).toBe(false);
+  });
+
+  it('folds an entry both in the table and still in the outbox once, and the outbox entries not yet forwarded', async () => {
+    if (!(subject.store instanceof RedisQueueStore)) {
+      // The memory store keeps its outbox beside its events: only a Redis can lose the settings alone.
+      expect(subject.store).toBeInstanceOf(MemoryQueueStore);
+      return;
+    }
+    const eventId = await newEvent({ limitCnt: 1 });
+    const a = await enter(eventId, 'a');
+    const b = await enter(eventId, 'b');
+    // Forwarded but not yet acknowledged: in the table and in the outbox.
+    await journal.appendQueueEntries(await subject.store.readJournal(eventId, 100));
+    const c = await enter(eventId, 'c'); // only in the outbox
+    await subject.removeKey(eventId, 'cfg');
+    expect(await rebuild()(eventId)).toMatchObject({ outcome: 'REBUILT', waiting: 2, sessions: 1 });
+    expect(await subject.store.stats(eventId)).toMatchObject({ waiting: 2, active: 1, admittedTotal: 1 });
+    expect(await stateOf(a.place)).toMatchObject({ status: 'ENTER' });
+    expect(await stateOf(b.place)).toMatchObject({ status: 'WAIT', rank: 1 });
+    expect(await stateOf(c.place)).toMatchObject({ status: 'WAIT', rank: 2 });
   });
 
   it('rebuilds from the latest checkpoint plus the entries after it; retention purges only what a checkpoint covers', async () => {

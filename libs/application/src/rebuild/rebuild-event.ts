@@ -60,11 +60,11 @@ export class RebuildEvent {
     if (outbox.length === OUTBOX_MAX) return { outcome: 'OUTBOX_FULL' };
     const renew = () => this.store.restoreChunk(eventId, holder, this.options.leaseMs, EMPTY_CHUNK);
 
-    const folded = await this.fold(eventId, build.epoch, renew);
+    const unforwarded = new Set(outbox.map((entry) => `${eventId}/${entry.entryId}`));
+    const folded = await this.fold(eventId, build.epoch, unforwarded, renew);
     if (!folded) return { outcome: 'LOCK_LOST' };
-    const forwarded = new Set(folded.sourceKeys);
     for (const entry of outbox) {
-      if (!forwarded.has(`${eventId}/${entry.entryId}`)) folded.history.apply(entry.type, entry.id || null, entry.payload);
+      if (unforwarded.has(`${eventId}/${entry.entryId}`)) folded.history.apply(entry.type, entry.id || null, entry.payload);
     }
 
     const { history } = folded;
@@ -92,32 +92,32 @@ export class RebuildEvent {
   }
 
   /**
-   * The latest checkpoint and every journal entry after it, renewing the lock between pages. Keeps
-   * the source keys of the entries that may also be in the outbox (those of the last pages).
+   * The latest checkpoint and every journal entry after it, renewing the lock between pages. An
+   * entry found in the table is struck from `unforwarded` (the outbox entries read before): the
+   * forwarder moved it meanwhile, and it must be folded once.
    */
   private async fold(
     eventId: string,
     epoch: string,
+    unforwarded: Set<string>,
     renew: () => Promise<boolean>,
-  ): Promise<{ history: EventHistory; sourceKeys: string[]; entries: number } | null> {
+  ): Promise<{ history: EventHistory; entries: number } | null> {
     const checkpoint = await this.history.latestCheckpoint(eventId, epoch);
     const history = checkpoint ? EventHistory.fromCheckpoint(epoch, checkpoint.state) : new EventHistory(epoch);
     let after = checkpoint?.offset ?? 0;
     let entries = 0;
-    const sourceKeys: string[] = [];
     for (;;) {
       const page = await this.history.entriesAfter(eventId, after, this.options.pageSize);
       for (const entry of page) {
         history.apply(entry.type, entry.id, entry.payload);
-        if (entry.sourceKey !== null) sourceKeys.push(entry.sourceKey);
+        if (unforwarded.size > 0 && entry.sourceKey !== null) unforwarded.delete(entry.sourceKey);
       }
-      if (sourceKeys.length > 2 * OUTBOX_MAX) sourceKeys.splice(0, sourceKeys.length - OUTBOX_MAX);
       entries += page.length;
       if (page.length < this.options.pageSize) break;
       after = page[page.length - 1].offset;
       if (!(await renew())) return null;
     }
-    return { history, sourceKeys, entries };
+    return { history, entries };
   }
 
   /** Chunks in flight `inFlight` at a time: each is one script call; a refused one stops the rest. */
