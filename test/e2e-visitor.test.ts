@@ -813,6 +813,7 @@ describe.each(MODES)('visitor routes over HTTP (%s store)', (mode) => {
       });
       expect(journal.map((entry: { type: string; id?: string }) => [entry.type, entry.id])).toEqual([
         ['event.created', undefined],
+        ['queue.configured', undefined],
         ['user.admitted', 'x'.repeat(128)],
         ['user.admitted', 'emoji 🎟️ and spaces'],
         ['user.admitted', 'charset'],

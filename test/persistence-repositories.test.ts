@@ -389,7 +389,23 @@ describe.each(TARGET_KINDS)('persistence repositories on %s', (kind) => {
       expect(await journal.purgeOlderThan(cutoff, 0)).toBe(0);
     });
 
+    it('keeps the entries of live events no checkpoint covers, a rebuild reads them', async () => {
+      await events.create(settings('jr-live'));
+      await journal.appendQueueEntries([queueEntry('jr-live', { at: Date.UTC(2020, 0, 1) }), queueEntry('jr-live-newest')]);
+      const live = (await entriesOf('jr-live')).map((entry) => entry.offset);
+      await journal.purgeOlderThan(new Date(Date.UTC(2100, 0, 1)), 100_000);
+      expect((await entriesOf('jr-live')).map((entry) => entry.offset)).toEqual(live);
+
+      await db.prisma.queueCheckpoint.create({
+        data: { eventId: 'jr-live', offset: BigInt(live[0]), epoch: 'e', state: {}, createdAt: new Date() },
+      });
+      await journal.purgeOlderThan(new Date(Date.UTC(2100, 0, 1)), 100_000);
+      expect((await entriesOf('jr-live')).map((entry) => entry.offset)).toEqual(live.slice(1));
+    });
+
     it('keeps the newest entry when everything is old, so offsets never go back', async () => {
+      // Every event of this file goes first: their entries are then no rebuild's to keep.
+      for (const event of await events.list()) await events.delete(event.eventId);
       const top = (await allOffsets()).at(-1)!;
       const everything = await journal.purgeOlderThan(new Date(Date.UTC(2100, 0, 1)), 100_000);
       expect(everything).toBeGreaterThan(0);

@@ -16,6 +16,7 @@ import { decodeHeartbeat, decodeReply } from '../libs/queue-store/src/redis/scri
 import { SCRIPT_KEYS, runScript } from '../libs/queue-store/src/redis/scripts.js';
 import { describeQueueStoreContract, type StoreHarness } from './queue-store.contract.js';
 import { deleteKeys, eventually, freePort, REDIS_URL, sleep } from './support/services.js';
+import { configureOrBuild } from '../libs/queue-store/src/new-event.js';
 
 function uniquePrefix(): string {
   return `test:${randomBytes(6).toString('hex')}:`;
@@ -83,7 +84,7 @@ describe('RedisQueueStore on Redis', () => {
 
   it('never over-admits when many replicas enter, exit and promote at once', async () => {
     const replicas = Array.from({ length: 6 }, replica);
-    await replicas[0].configure(config({ limitCnt: 25 }));
+    await configureOrBuild(replicas[0], config({ limitCnt: 25 }));
 
     const firstWave: EnterResult[] = await Promise.all(Array.from({ length: 600 }, (_, i) => replicas[i % replicas.length].enter(eventId, `u-${i}`)));
     const admitted = firstWave.flatMap((result) => (result.outcome === 'PLACED' && result.state.status === 'ENTER' ? [result.state] : []));
@@ -113,7 +114,7 @@ describe('RedisQueueStore on Redis', () => {
 
   it("a waiter's poll on one replica reports the rate another replica stored, within RATE_COPY_MS", async () => {
     const [api, scheduler] = [replica(), replica()];
-    await scheduler.configure(config({ limitCnt: 1 }));
+    await configureOrBuild(scheduler, config({ limitCnt: 1 }));
     const first = await api.enter(eventId, 'first');
     const waiter = await api.enter(eventId, 'waiter');
     if (first.outcome !== 'PLACED' || waiter.outcome !== 'PLACED') throw new Error('expected places');
@@ -141,7 +142,7 @@ describe('RedisQueueStore on Redis', () => {
 
   it('keeps nothing per waiting user but its wait and seen entries', async () => {
     const store = new RedisQueueStore(redis, { keyPrefix: prefix });
-    await store.configure(config({ limitCnt: 2 }));
+    await configureOrBuild(store, config({ limitCnt: 2 }));
     for (let i = 0; i < 50; i++) await store.enter(eventId, `user-${i}`);
     await store.refreshRate(eventId);
 
@@ -167,7 +168,7 @@ describe('RedisQueueStore on Redis', () => {
 
   it('dropEvent leaves only the journal of the event', async () => {
     const store = new RedisQueueStore(redis, { keyPrefix: prefix });
-    await store.configure(config({ limitCnt: 1 }));
+    await configureOrBuild(store, config({ limitCnt: 1 }));
     const admitted = await store.enter(eventId, 'a');
     await store.enter(eventId, 'b');
     if (admitted.outcome !== 'PLACED') throw new Error('expected a place');
@@ -182,7 +183,7 @@ describe('RedisQueueStore on Redis', () => {
 
   it('a script failing is an error of its own, not an outage and not a made-up answer', async () => {
     const store = new RedisQueueStore(redis, { keyPrefix: prefix });
-    await store.configure(config());
+    await configureOrBuild(store, config());
     await redis.set(new QueueKeys(prefix).eventKey(eventId, 'wait'), 'not a zset');
     const err = await store.enter(eventId, 'x').then(
       () => null,

@@ -27,6 +27,7 @@ import {
   scriptFileName,
 } from '../libs/queue-store/src/redis/scripts.js';
 import { deleteKeys, freePort } from './support/services.js';
+import { configureOrBuild } from '../libs/queue-store/src/new-event.js';
 
 // ioredis's own slot function (a dependency of ioredis), the one a Cluster client routes by.
 const keySlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string) => number;
@@ -137,7 +138,7 @@ async function exerciseEveryOperation(store: QueueStore, eventId: string): Promi
     if (result.outcome !== 'PLACED') throw new Error(`expected a place, got ${JSON.stringify(result)}`);
     return result.state.place;
   };
-  await store.configure({
+  const config = {
     eventId,
     status: 'OPEN',
     limitCnt: 1,
@@ -146,8 +147,15 @@ async function exerciseEveryOperation(store: QueueStore, eventId: string): Promi
     pollRefusalMs: 0,
     blockReentry: false,
     version: 1,
-  });
+  } as const;
+  // Built as a rebuild builds it: one ended session restored, numbering from 10, 1..10 lost.
+  expect(await store.beginRebuild(eventId, 'holder', 10_000)).toBe('BEGUN');
+  expect(await store.restoreChunk(eventId, 'holder', 10_000, { waiting: [], sessions: [], done: [['gone', 1, 'X']], idem: [] })).toBe(true);
+  const totals = { admittedTotal: 0, exitedTotal: 0, expiredTotal: 0, abandonedTotal: 0 };
+  expect(await store.finishRebuild(eventId, 'holder', { config, epoch: 'ep', seq: 10, closedSeq: 0, lost: [[1, 10]], totals })).toBe(true);
+  expect(await configureOrBuild(store, config)).toBeUndefined();
   expect(await store.configVersion(eventId)).toBe(1);
+  expect(await store.reregisterSession({ eventId, id: 'gone', seq: 1, epoch: 'ep' }, 0, Date.now() + 60_000)).toBe(false);
   const a = placed(await store.enter(eventId, 'a'));
   const b = placed(await store.enter(eventId, 'b'));
   expect(await store.poll(b)).toMatchObject({ outcome: 'STATE', state: { status: 'WAIT', rank: 1 } }); // heartbeat
@@ -161,8 +169,8 @@ async function exerciseEveryOperation(store: QueueStore, eventId: string): Promi
   expect(await store.stats(eventId)).toMatchObject({ active: 1, admittedTotal: 2, exitedTotal: 1 });
   expect(await store.hit(`client-${eventId}`, 5, 60_000)).toMatchObject({ allowed: true });
   const journal = await store.readJournal(eventId, 100);
-  expect(journal.map((entry) => entry.type)).toEqual(['user.admitted', 'user.entered', 'user.exited', 'user.admitted']);
-  expect(await store.journalBacklog(eventId)).toMatchObject({ pending: 4 });
+  expect(journal.map((entry) => entry.type)).toEqual(['queue.configured', 'queue.configured', 'user.admitted', 'user.entered', 'user.exited', 'user.admitted']);
+  expect(await store.journalBacklog(eventId)).toMatchObject({ pending: 6 });
   await store.ackJournal(
     eventId,
     journal.map((entry) => entry.entryId),

@@ -9,12 +9,12 @@ export interface CliOptions {
   note: string | null;
   /** Force a load generator instead of wrk-when-installed. */
   loadGenerator: 'wrk' | 'autocannon' | null;
-  /** Run only these steps (the queues are always seeded); null: every step. */
+  /** Run only these steps (the queues are seeded when a picked step polls or promotes); null: every step. */
   only: ReadonlySet<BenchStep> | null;
 }
 
-/** The steps `--only` can pick; the queues they poll are seeded whatever is picked. */
-export const BENCH_STEPS = ['poll', 'scale-out', 'promotion', 'enter', 'enter-keys', 'journal-lag', 'profile', 'callbacks', 'estimates'] as const;
+/** The steps `--only` can pick; the queues are seeded when a picked step polls or promotes. */
+export const BENCH_STEPS = ['poll', 'scale-out', 'promotion', 'enter', 'enter-keys', 'journal-lag', 'profile', 'callbacks', 'estimates', 'rebuild'] as const;
 export type BenchStep = (typeof BENCH_STEPS)[number];
 
 const USAGE = `usage: npm run bench -- [--smoke] [--no-write] [--out FILE] [--note TEXT] [--load-generator wrk|autocannon] [--only STEPS]

@@ -23,6 +23,7 @@ import { measureEnterKeyMemory } from './measure/enter-key-memory.js';
 import { measureMemory, usedMemory } from './measure/memory.js';
 import { measurePoll } from './measure/poll.js';
 import { measurePromotion } from './measure/promotion.js';
+import { measureRebuild } from './measure/rebuild.js';
 import { measureScaleOut } from './measure/scale-out.js';
 import { ROOT, startApi, startFloor, type BenchProcess } from './processes.js';
 import { renderReport, spliceReport } from './report.js';
@@ -96,10 +97,9 @@ async function main(): Promise<number> {
     };
 
     // Queues of three sizes, seeded straight into Redis; the largest also gives the memory figure.
-    const queues: SeededQueue[] = [];
-    // Only the poll, scale-out, promotion and profile steps read the seeded lines: a run of other
-    // steps (--only enter,journal-lag, say) skips the minute it takes to seed a million waiters.
+    // Only the steps that poll or promote need them (the rebuild journals a line of its own).
     const needsQueues = (['poll', 'scale-out', 'promotion', 'profile'] as const).some(picked);
+    const queues: SeededQueue[] = [];
     if (needsQueues)
       await step(`seed queues of ${plan.queueSizes.map(sizeLabel).join(', ')} waiters`, async () => {
         for (const size of plan.queueSizes) {
@@ -191,7 +191,7 @@ async function main(): Promise<number> {
       'journal-lag',
     );
 
-    if (plan.profileSeconds > 0) {
+    if (plan.profileSeconds > 0 && picked('profile')) {
       // The 100k line: nothing admitted from it (the promotion step let the 1M line's head in).
       const pollTickets = ticketsOf(queues[1]);
       for (const kind of ['poll', 'enter'] as const) {
@@ -233,6 +233,14 @@ async function main(): Promise<number> {
         for (const scenario of ESTIMATE_SCENARIOS) results.estimates.push(await simulateEstimateAccuracy(scenario));
       },
       'estimates',
+    );
+
+    await step(
+      `rebuild of a ${sizeLabel(plan.rebuildPlaces)}-place line from the journal into an empty Redis`,
+      async () => {
+        results.rebuild = await measureRebuild(ctx, { places: plan.rebuildPlaces, sessions: plan.rebuildSessions });
+      },
+      'rebuild',
     );
 
     results.finishedAt = new Date();

@@ -27,6 +27,9 @@ export interface BenchPlan {
   profileSeconds: number;
   /** Waiters entered through the enter script per way of entering, with and without Idempotency-Keys. */
   enterKeyWaiters: number;
+  /** The line the rebuild step journals and then rebuilds into an empty Redis, and its sessions. */
+  rebuildPlaces: number;
+  rebuildSessions: number;
 }
 
 export const FULL_PLAN: BenchPlan = {
@@ -44,6 +47,8 @@ export const FULL_PLAN: BenchPlan = {
   callbackGroups: 100,
   profileSeconds: 8,
   enterKeyWaiters: 100_000,
+  rebuildPlaces: 1_000_000,
+  rebuildSessions: 1_000,
 };
 
 export const SMOKE_PLAN: BenchPlan = {
@@ -61,4 +66,6 @@ export const SMOKE_PLAN: BenchPlan = {
   callbackGroups: 10,
   profileSeconds: 1,
   enterKeyWaiters: 2_000,
+  rebuildPlaces: 5_000,
+  rebuildSessions: 50,
 };

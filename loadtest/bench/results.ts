@@ -8,6 +8,7 @@ import type { JournalLagFigures } from './measure/journal-lag.js';
 import type { MemoryFigures } from './measure/memory.js';
 import type { PollFigures } from './measure/poll.js';
 import type { PromotionFigures } from './measure/promotion.js';
+import type { RebuildFigures } from './measure/rebuild.js';
 import type { ScaleOutFigures } from './measure/scale-out.js';
 import type { BenchPlan } from './plan.js';
 
@@ -31,6 +32,7 @@ export interface BenchResults {
   callbacks?: CallbackFigures;
   /** The estimate told at entry against the wait had, in the simulated scenarios. */
   estimates?: EstimateAccuracy[];
+  rebuild?: RebuildFigures;
   /** Steps that failed, with the error. */
   problems: { step: string; message: string }[];
 }

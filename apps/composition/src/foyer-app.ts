@@ -127,7 +127,12 @@ function openApiDocument(app: NestFastifyApplication, config: FoyerConfig): Open
         responses['400'] ??= errorBody('VALIDATION_FAILED: a malformed path id or query value');
       }
       // Every /v1 route reads or writes the queue store or the database: while one does not answer, 503.
-      if (path.startsWith('/v1/')) responses['503'] ??= errorBody('STORE_UNAVAILABLE: Redis or the database is not answering; try again shortly');
+      // The routes that reach an event's queue also answer 503 while it is rebuilt from the journal.
+      if (path.startsWith('/v1/queue/') || path.startsWith('/v1/active/')) {
+        responses['503'] ??= errorBody('STORE_UNAVAILABLE, or QUEUE_REBUILDING (retry-after): try again shortly');
+      } else if (path.startsWith('/v1/')) {
+        responses['503'] ??= errorBody('STORE_UNAVAILABLE: Redis or the database is not answering; try again shortly');
+      }
       if (!Object.keys(responses).some((status) => status.startsWith('4'))) {
         // A route that refuses nothing itself still answers what Node and Fastify refuse before any route runs.
         responses['431'] = errorBody("HEADERS_TOO_LARGE: the request's headers (URL included) are over Node's size limit (answered before any route)");

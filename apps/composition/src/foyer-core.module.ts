@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
 import type { FoyerConfig } from '@foyer/config';
 import { systemClock, type Clock, type QueueStore, type ReadinessChecks } from '@foyer/domain';
-import { PrismaEventRepository, PrismaJournalRepository, type Database } from '@foyer/persistence';
+import { PrismaEventRepository, PrismaJournalRepository, PrismaQueueHistory, type Database } from '@foyer/persistence';
 import {
   CLOCK,
   CONFIG,
@@ -9,6 +9,7 @@ import {
   EVENT_REPOSITORY,
   FoyerMetrics,
   JOURNAL_REPOSITORY,
+  QUEUE_HISTORY,
   QUEUE_STORE,
   queueStorePortProviders,
   READINESS_CHECKS,
@@ -62,6 +63,7 @@ export class FoyerCoreModule {
       { provide: DATABASE, useFactory: () => openDatabaseOrExplain(config) },
       { provide: EVENT_REPOSITORY, useFactory: (db: Database) => new PrismaEventRepository(db), inject: [DATABASE] },
       { provide: JOURNAL_REPOSITORY, useFactory: (db: Database) => new PrismaJournalRepository(db), inject: [DATABASE] },
+      { provide: QUEUE_HISTORY, useFactory: (db: Database) => new PrismaQueueHistory(db), inject: [DATABASE] },
       {
         provide: READINESS_CHECKS,
         useFactory: (queueStore: QueueStore, database: Database): ReadinessChecks => ({ queueStore, database }),

@@ -17,3 +17,6 @@ export * from './ports/visitor-tokens.js';
 export * from './scheduler-tick/journal-retention.js';
 export * from './scheduler-tick/scheduler-tick.js';
 export * from './verify/verify-session.js';
+export * from './rebuild/event-history.js';
+export * from './rebuild/rebuild-event.js';
+export * from './rebuild/write-checkpoints.js';

@@ -1,5 +1,5 @@
 import { EVENT_DEFAULTS, FakeClock, toQueueConfig, type EventLookup, type EventRecord, type EventSettings, type Place } from '@foyer/domain';
-import { MemoryQueueStore } from '@foyer/queue-store';
+import { configureOrBuild, MemoryQueueStore } from '@foyer/queue-store';
 import { generateEs256PrivateKeyPem, IdTokenVerifier, SuccessTokens, TicketCodec } from '@foyer/tokens';
 import type { Counter, QueueMetrics } from './ports/queue-metrics.js';
 import type { QueueSettingsSync } from './ports/queue-settings-sync.js';
@@ -58,7 +58,7 @@ export class SpecEvents implements EventLookup, QueueSettingsSync {
       updatedAt: new Date(Math.max(now.getTime(), (before?.updatedAt.getTime() ?? 0) + 1)),
     };
     this.rows.set(event.eventId, event);
-    await this.store.configure(toQueueConfig(event));
+    await configureOrBuild(this.store, toQueueConfig(event), 'epoch-1');
     return event;
   }
 
@@ -74,20 +74,20 @@ export class SpecEvents implements EventLookup, QueueSettingsSync {
     this.restores++;
     const event = this.rows.get(eventId);
     if (!event) return false;
-    await this.store.configure(toQueueConfig(event));
+    await configureOrBuild(this.store, toQueueConfig(event), 'epoch-1');
     return true;
   }
 
   async refresh(event: EventRecord): Promise<boolean> {
     if ((await this.store.configVersion(event.eventId)) === event.updatedAt.getTime()) return false;
-    await this.store.configure(toQueueConfig(event));
+    await configureOrBuild(this.store, toQueueConfig(event), 'epoch-1');
     return true;
   }
 }
 
 export async function specWorld() {
   const clock = new FakeClock();
-  const store = new MemoryQueueStore({ clock, random: () => 'epoch-1' });
+  const store = new MemoryQueueStore({ clock });
   const events = new SpecEvents(store, clock);
   const tickets = new TicketCodec('spec-ticket-secret');
   const idTokens = new IdTokenVerifier(ENTRY_TOKEN_SECRET, clock);

@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   'POLL_TOO_FREQUENT',
   'INTERNAL_ERROR',
   'STORE_UNAVAILABLE',
+  'QUEUE_REBUILDING',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -56,6 +57,13 @@ export const eventNotFound = (eventId: string) => new FoyerError('EVENT_NOT_FOUN
 
 export const validationFailed = (details: FieldProblem[]) =>
   new FoyerError('VALIDATION_FAILED', details.map((d) => `${d.field}: ${d.message}`).join('; '), { details });
+
+/**
+ * The event's queue is being rebuilt from the journal (its store lost it): nothing happened, ask
+ * again after `retry-after`. Never a wrong answer, never an admission meanwhile.
+ */
+export const queueRebuilding = (eventId: string, retryAfterSeconds = 1) =>
+  new FoyerError('QUEUE_REBUILDING', `the queue of event '${eventId}' is being rebuilt from the journal; try again shortly`, { retryAfterSeconds });
 
 /**
  * Redis or the database did not answer. The adapters throw this, with the driver's error as the

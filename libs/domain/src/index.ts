@@ -8,6 +8,7 @@ export * from './ports/event-repository.js';
 export * from './ports/event-series.js';
 export * from './ports/health.js';
 export * from './ports/journal.js';
+export * from './ports/queue-history.js';
 export * from './ports/queue-store.js';
 export * from './user-id.js';
 export * from './idempotency-key.js';

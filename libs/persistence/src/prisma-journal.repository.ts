@@ -31,26 +31,23 @@ export class PrismaJournalRepository implements JournalRepository {
 
   /**
    * Never removes the newest entry, however old: offsets continue from the largest one present,
-   * and reusing an offset a reader has already passed would hide the new entry from it.
+   * and reusing an offset a reader has already passed would hide the new entry from it. Never
+   * removes an entry a rebuild needs: an entry of an existing event goes only once its event's
+   * latest checkpoint covers it (WriteCheckpoints makes them before each purge).
    */
   async purgeOlderThan(before: Date, max: number): Promise<number> {
     if (max <= 0) return 0;
-    const newest = await this.db.prisma.journalEntry.findFirst({
-      orderBy: { offset: 'desc' },
-      select: { offset: true },
-    });
-    if (newest === null) return 0;
-    const doomed = await this.db.prisma.journalEntry.findMany({
-      where: { createdAt: { lt: before }, offset: { lt: newest.offset } },
-      orderBy: { offset: 'asc' },
-      take: max,
-      select: { offset: true },
-    });
-    if (doomed.length === 0) return 0;
-    const { count } = await this.db.prisma.journalEntry.deleteMany({
-      where: { offset: { in: doomed.map((row) => row.offset) } },
-    });
-    return count;
+    return this.db.prisma.$executeRawUnsafe(
+      `DELETE FROM journal_entries WHERE "offset" IN (
+         SELECT j."offset" FROM journal_entries j
+          WHERE j.created_at < $1
+            AND j."offset" < (SELECT MAX("offset") FROM journal_entries)
+            AND (NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = j.event_id)
+                 OR j."offset" <= (SELECT MAX(c."offset") FROM queue_checkpoints c WHERE c.event_id = j.event_id))
+          ORDER BY j."offset" LIMIT $2)`,
+      before,
+      max,
+    );
   }
 }
 
@@ -58,7 +55,8 @@ function toRow(entry: QueueJournalEntry): NewJournalRow {
   return {
     type: entry.type,
     eventId: entry.eventId,
-    userId: entry.id,
+    // An entry about the event (queue.configured) names no user.
+    userId: entry.id === '' ? null : entry.id,
     payload: withIsoTimes(entry.payload),
     createdAt: new Date(entry.at),
     sourceKey: journalSourceKey(entry),
@@ -71,7 +69,7 @@ function uniqueBySourceKey(rows: NewJournalRow[]): NewJournalRow[] {
 }
 
 /** Payload fields the queue stores write as epoch milliseconds. */
-const TIME_FIELDS = ['expiresAt'];
+const TIME_FIELDS = ['admittedAt', 'expiresAt'];
 
 /** API.md's times are ISO-8601 strings, in the journal and in lifecycle notifications alike. */
 function withIsoTimes(payload: Record<string, unknown>): Record<string, unknown> {

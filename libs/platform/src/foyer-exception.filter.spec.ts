@@ -54,6 +54,7 @@ const CONTRACT: Record<ErrorCode, number> = {
   POLL_TOO_FREQUENT: 429,
   INTERNAL_ERROR: 500,
   STORE_UNAVAILABLE: 503,
+  QUEUE_REBUILDING: 503,
 };
 
 describe('FoyerExceptionFilter', () => {

@@ -41,6 +41,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   POLL_TOO_FREQUENT: 429,
   INTERNAL_ERROR: 500,
   STORE_UNAVAILABLE: 503,
+  QUEUE_REBUILDING: 503,
 };
 
 /** Fastify's own refusals (body parsing, routing), by their error code. */

@@ -1,4 +1,5 @@
 export * from './exit-promotion.js';
+export * from './new-event.js';
 export * from './memory/memory-queue.store.js';
 export * from './memory/memory-snapshot.js';
 export * from './redis/redis-connection.js';

@@ -1,8 +1,11 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import type { FoyerConfig } from '@foyer/config';
-import { EVENT_LOOKUP } from '@foyer/platform';
+import { RebuildEvent } from '@foyer/application';
+import { EVENT_LOOKUP, EVENT_REPOSITORY, QUEUE_HISTORY, QUEUE_REBUILD } from '@foyer/platform';
 import { EventCatalog } from './events/event-catalog.js';
+import { EventRebuilds } from './events/event-rebuilds.js';
 import { QueueConfigSync } from './events/queue-config-sync.js';
+import { useCaseProvider } from './use-case.provider.js';
 import { JournalForwarder } from './journal/journal-forwarder.js';
 import { eventSeriesProviders } from './series/event-series.providers.js';
 
@@ -18,6 +21,8 @@ export class WaitingRoomCoreModule {
     const providers: Provider[] = [
       EventCatalog,
       { provide: EVENT_LOOKUP, useExisting: EventCatalog },
+      useCaseProvider(RebuildEvent, [QUEUE_REBUILD, QUEUE_HISTORY, EVENT_REPOSITORY]),
+      EventRebuilds,
       QueueConfigSync,
       JournalForwarder,
       ...eventSeriesProviders(config),

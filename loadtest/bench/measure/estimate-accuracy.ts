@@ -1,6 +1,6 @@
 import { SchedulerTick } from '@foyer/application';
 import { EVENT_DEFAULTS, estimateWait, FakeClock, toQueueConfig, type EventRecord, type Place } from '@foyer/domain';
-import { MemoryQueueStore } from '@foyer/queue-store';
+import { configureOrBuild, MemoryQueueStore } from '@foyer/queue-store';
 
 /**
  * How good the wait a visitor is told at entry is: a simulation of a sale on the real memory store,
@@ -103,7 +103,7 @@ export async function simulateEstimateAccuracy(scenario: EstimateScenario): Prom
   const random = seeded(scenario.seed);
   const clock = new FakeClock();
   const start = clock.now();
-  const store = new MemoryQueueStore({ clock, random: () => 'simulation' });
+  const store = new MemoryQueueStore({ clock });
   const eventId = 'simulated-sale';
   const event: EventRecord = {
     ...EVENT_DEFAULTS,
@@ -116,7 +116,7 @@ export async function simulateEstimateAccuracy(scenario: EstimateScenario): Prom
     createdAt: new Date(start),
     updatedAt: new Date(start),
   };
-  await store.configure(toQueueConfig(event));
+  await configureOrBuild(store, toQueueConfig(event), 'simulation');
   const noCount = { inc: () => undefined };
   const tick = new SchedulerTick(store, { list: async () => [event] }, { refresh: async () => false }, { admissions: noCount, expiries: noCount });
 

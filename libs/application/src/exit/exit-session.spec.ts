@@ -10,7 +10,7 @@ describe('ExitSession', () => {
 
   beforeEach(async () => {
     world = await specWorld();
-    exit = new ExitSession(world.store, world.events, world.successTokens, world.metrics);
+    exit = new ExitSession(world.store, world.events, world.successTokens, world.metrics, world.events);
   });
 
   it('ends the session, hands its slot to the next waiter in the same step, and is idempotent', async () => {

@@ -1,7 +1,8 @@
-import { eventNotFound, FoyerError, type EventLookup, type QueueOperations } from '@foyer/domain';
+import { eventNotFound, FoyerError, type EventLookup, type ExitResult, type QueueOperations, type QueueRebuild } from '@foyer/domain';
 import type { QueueMetrics } from '../ports/queue-metrics.js';
-import type { SuccessTokenChecker } from '../ports/visitor-tokens.js';
-import { placeOf } from '../verify/verify-session.js';
+import type { QueueSettingsSync } from '../ports/queue-settings-sync.js';
+import type { CheckedSessionClaims, SuccessTokenChecker } from '../ports/visitor-tokens.js';
+import { placeOf, reregister } from '../verify/verify-session.js';
 
 export interface ExitAnswer {
   eventId: string;
@@ -12,10 +13,11 @@ export interface ExitAnswer {
 /** `POST /v1/active/exit`: the visitor is done; the slot goes to the next waiter in the same step. */
 export class ExitSession {
   constructor(
-    private readonly store: Pick<QueueOperations, 'exit'>,
+    private readonly store: Pick<QueueOperations, 'exit'> & Pick<QueueRebuild, 'reregisterSession'>,
     private readonly events: EventLookup,
     private readonly successTokens: SuccessTokenChecker,
     private readonly metrics: Pick<QueueMetrics, 'exits' | 'admissions'>,
+    private readonly settings: Pick<QueueSettingsSync, 'restore'>,
   ) {}
 
   /** Idempotent. The signature is checked first, then the event, then the expiry. */
@@ -29,7 +31,7 @@ export class ExitSession {
       return { eventId: claims.eventId, id: claims.id, status };
     };
     // Expiry by the store's clock, as for verify (the token's `exp` is rounded down).
-    const result = await this.store.exit(placeOf(claims));
+    const result = await this.exitRestoring(claims);
     switch (result.outcome) {
       case 'EXITED':
         if (result.admitted > 0) this.metrics.admissions.inc({ event: claims.eventId, via: 'exit' }, result.admitted);
@@ -41,5 +43,14 @@ export class ExitSession {
       case 'NO_EVENT':
         throw eventNotFound(claims.eventId);
     }
+  }
+
+  /** As verify does: the event rebuilt when the store lost it, and a lost session the token proves registered again, then exited. */
+  private async exitRestoring(claims: CheckedSessionClaims): Promise<ExitResult> {
+    const place = placeOf(claims);
+    let result = await this.store.exit(place);
+    if (result.outcome === 'NO_EVENT' && (await this.settings.restore(claims.eventId))) result = await this.store.exit(place);
+    if (result.outcome === 'EXPIRED' && (await reregister(this.store, claims))) result = await this.store.exit(place);
+    return result;
   }
 }

@@ -36,7 +36,13 @@ export interface SuccessTokenSigner {
   sign(session: SessionToSign): Promise<string>;
 }
 
+/** A checked token's session, with its `iat` and `exp` in ms: enough to register the session again after a loss. */
+export interface CheckedSessionClaims extends SessionClaims {
+  issuedAt: number;
+  expiresAt: number;
+}
+
 export interface SuccessTokenChecker {
   /** `ok: false` for a token that is malformed or not signed by us. Expiry is the store's to decide. */
-  verify(successToken: string): Promise<{ ok: true; claims: SessionClaims } | { ok: false }>;
+  verify(successToken: string): Promise<{ ok: true; claims: CheckedSessionClaims } | { ok: false }>;
 }

@@ -9,7 +9,7 @@ describe('VerifySession', () => {
 
   beforeEach(async () => {
     world = await specWorld();
-    verify = new VerifySession(world.store, world.events, world.successTokens);
+    verify = new VerifySession(world.store, world.events, world.successTokens, world.events);
   });
 
   it('says an admitted session is active until its expiresAt by the clock', async () => {

@@ -101,7 +101,12 @@ export interface QueueStats {
   abandonedTotal: number;
 }
 
-export const JOURNAL_TYPES = ['user.entered', 'user.admitted', 'user.exited', 'user.expired', 'user.abandoned', 'user.removed'] as const;
+/**
+ * What the queue stores journal. Every payload carries `seq` (the user's entries) and `epoch`.
+ * `queue.configured` is about the event, not a user (its id is ""): the store's settings were
+ * written (`closedSeq`) or rebuilt (`seq` it continues from, `lost` ranges).
+ */
+export const JOURNAL_TYPES = ['user.entered', 'user.admitted', 'user.exited', 'user.expired', 'user.abandoned', 'user.removed', 'queue.configured'] as const;
 export type QueueJournalType = (typeof JOURNAL_TYPES)[number];
 
 /** One change, written by the same atomic operation as the change (the event's outbox). */
@@ -121,12 +126,14 @@ export interface QueueJournalEntry {
  */
 export interface QueueOperations {
   /**
-   * Writes the cached settings of an event. Creates the event's epoch when there is none. A switch
-   * into `DRAFT` or `CLOSED` ends every place taken before it (they answer `EVENT_CLOSED` at once
-   * and are removed by `sweep`); sessions run out. A config whose `version` is older than the
+   * Writes the cached settings of an event the store holds, and journals `queue.configured`. A
+   * switch into `DRAFT` or `CLOSED` ends every place taken before it (they answer `EVENT_CLOSED` at
+   * once and are removed by `sweep`); sessions run out. A config whose `version` is older than the
    * cached one is ignored, so a writer that read the row before a newer change never undoes it.
+   * Returns `false` when the store does not hold the event: it never makes one (only a rebuild,
+   * `QueueRebuild`, does), so a store that lost its state is never quietly started afresh.
    */
-  configure(config: QueueConfig): Promise<void>;
+  configure(config: QueueConfig): Promise<boolean>;
 
   /** The `version` of the cached settings, `null` when the store has none for the event. */
   configVersion(eventId: string): Promise<number | null>;
@@ -170,6 +177,56 @@ export interface QueueOperations {
   dropEvent(eventId: string): Promise<void>;
 }
 
+/** A session of a rebuilt event: `[id, seq, admittedAt, expiresAt]`. */
+export type RestoredSession = [id: string, seq: number, admittedAt: number, expiresAt: number];
+
+/** One chunk of an event's state, as a rebuild from the journal writes it back. */
+export interface RestoredPlaces {
+  /** `[id, seq]`, any order (the line is ordered by seq). */
+  waiting: [id: string, seq: number][];
+  sessions: RestoredSession[];
+  /** Ended sessions (the re-entry block): `X` exited, `S` ended by the clock. */
+  done: [id: string, seq: number, kind: 'X' | 'S'][];
+  /** Idempotency keys of live places and sessions: `[SHA-256 hex of the key, id]`. */
+  idem: [hash: string, id: string][];
+}
+
+/** What a rebuild ends with: the event's settings, epoch, counters and arrival counter. */
+export interface RestoredEvent {
+  config: QueueConfig;
+  epoch: string;
+  /** The arrival counter to continue from: above every seq the journal saw, plus a gap. */
+  seq: number;
+  closedSeq: number;
+  /** `[from, to]` ranges of seqs that may have been handed out but never journaled: PLACE_LOST. */
+  lost: [from: number, to: number][];
+  totals: Omit<QueueStats, 'waiting' | 'active'>;
+}
+
+export type BeginRebuild = 'BEGUN' | 'HELD' | 'PRESENT';
+
+/**
+ * The one way an event comes into a store: rebuilt from the journal (for a new event, from an
+ * empty one) under the event's rebuild lock, kept in the event's own Redis slot. While it runs the
+ * store holds no settings for the event, so every operation answers as for an unknown event and
+ * nobody is admitted; the settings are written last. A holder is a random token per attempt;
+ * the lock lapses after `leaseMs` unless a chunk renews it, so a rebuilder that dies frees it.
+ */
+export interface QueueRebuild {
+  /** `PRESENT`: the store holds the event; `HELD`: another holder rebuilds it; `BEGUN`: go on. */
+  beginRebuild(eventId: string, holder: string, leaseMs: number): Promise<BeginRebuild>;
+  /** Writes one chunk; `false` when the lock is no longer `holder`'s (then stop). */
+  restoreChunk(eventId: string, holder: string, leaseMs: number, chunk: RestoredPlaces): Promise<boolean>;
+  /** Makes the event live and releases the lock; `false` when the lock is no longer `holder`'s. */
+  finishRebuild(eventId: string, holder: string, event: RestoredEvent): Promise<boolean>;
+  /**
+   * Registers again a session that a valid successToken proves and the rebuild could not restore
+   * (admitted, but never forwarded to the journal): only on a rebuilt event, only while it runs by
+   * the clock, and only when the id has no later history. Whether it did.
+   */
+  reregisterSession(place: Place, admittedAt: number, expiresAt: number): Promise<boolean>;
+}
+
 /** Each event's outbox: the journal entries the queue operations wrote, until they are forwarded. */
 export interface QueueOutbox {
   /** The oldest `max` journal entries not yet acknowledged. */
@@ -208,4 +265,4 @@ export interface StoreConnection {
  * Everything a store adapter provides (`RedisQueueStore`, `MemoryQueueStore`). Consumers inject
  * the one port they use, so each says what it touches: a rate limiter cannot drop an event.
  */
-export interface QueueStore extends QueueOperations, QueueOutbox, RateLimitStore, StoreConnection {}
+export interface QueueStore extends QueueOperations, QueueOutbox, QueueRebuild, RateLimitStore, StoreConnection {}

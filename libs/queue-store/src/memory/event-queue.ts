@@ -13,7 +13,10 @@ import {
   type PollResult,
   type PromoteResult,
   type QueueConfig,
+  type QueueJournalType,
   type QueueStats,
+  type RestoredEvent,
+  type RestoredPlaces,
   type Session,
   type SweepResult,
   type VerifyResult,
@@ -72,6 +75,8 @@ export class EventQueue {
   /** The `idem` hash's two kinds of fields: key hash → the id whose place it took, and id → that hash. */
   private readonly keyIds = new Map<string, string>();
   private readonly keyOfId = new Map<string, string>();
+  /** Seq ranges a rebuild could not restore (handed out, never journaled): PLACE_LOST. */
+  private lost: [number, number][] = [];
 
   constructor(
     private config: QueueConfig,
@@ -90,10 +95,11 @@ export class EventQueue {
 
   // ---- one method per script -------------------------------------------------------------------
 
-  /** configure-2.lua (the version check is the store's: it decides whether this runs at all). */
-  configure(config: QueueConfig): void {
+  /** configure-3.lua (the version check is the store's: it decides whether this runs at all). */
+  configure(config: QueueConfig, now: number): void {
     if (refusesEntry(config.status) && !refusesEntry(this.config.status)) this.closedSeq = this.seq;
     this.config = config;
+    this.log(now, 'queue.configured', '', { closedSeq: this.closedSeq });
   }
 
   /** enter-11.lua */
@@ -133,7 +139,7 @@ export class EventQueue {
 
     this.line.push(id, place.seq);
     this.seen.set(id, now);
-    this.journal.append(now, 'user.entered', id, { seq: place.seq, ...idemField(journaledKey) });
+    this.log(now, 'user.entered', id, { seq: place.seq, ...idemField(journaledKey) });
     // At the back, so its rank is the line's size (ZRANK + 1 in Lua).
     return { outcome: 'PLACED', state: { status: 'WAIT', place, rank: this.line.size, measuredRate: this.rate } };
   }
@@ -178,6 +184,8 @@ export class EventQueue {
       return state({ status: 'EXPIRED', place: echo, reason: ended.kind === 'X' ? 'EXITED' : 'SESSION_ENDED' });
     }
 
+    // Never journaled before the store was lost: nobody knows what became of it.
+    if (this.isLostPlace(place.seq)) return state({ status: 'EXPIRED', place: echo, reason: 'PLACE_LOST' });
     // The place is gone: ended by the close, or swept after its heartbeat went stale.
     return state({ status: 'EXPIRED', place: echo, reason: this.isClosedPlace(place.seq) ? 'EVENT_CLOSED' : 'WAIT_TIMEOUT' });
   }
@@ -223,6 +231,29 @@ export class EventQueue {
     const ended = this.done.get(place.id);
     if (ended?.seq === place.seq) return { valid: false, reason: ended.kind === 'X' ? 'EXITED' : 'EXPIRED' };
     return { valid: false, reason: 'INVALID' }; // NO_SESSION
+  }
+
+  /** reregister-9.lua */
+  reregister(place: Place, admittedAt: number, expiresAt: number, now: number): boolean {
+    if (place.epoch !== this.epoch || this.lost.length === 0 || expiresAt <= now) return false;
+    const session = this.sessions.get(place.id);
+    const ended = this.done.get(place.id);
+    const waitSeq = this.line.seqOf(place.id);
+    if ((session && session.seq >= place.seq) || (ended && ended.seq >= place.seq) || (waitSeq !== undefined && waitSeq > place.seq)) return false;
+    // An older session or place of the id ended before this place was taken.
+    if (session) this.endSession(place.id, session, 'S', now);
+    if (waitSeq !== undefined && waitSeq < place.seq) {
+      this.abandonWaiter(place.id, waitSeq, now);
+    } else if (waitSeq !== undefined) {
+      this.line.remove(place.id);
+      this.seen.delete(place.id);
+    }
+    const restored: SessionRecord = { seq: place.seq, admittedAt, expiresAt, successToken: null };
+    this.sessions.set(place.id, restored);
+    this.trackExpiry(place.id, restored);
+    this.totals.admittedTotal++;
+    this.log(now, 'user.admitted', place.id, { ...this.admittedPayload(place.seq, restored, false), restored: true });
+    return true;
   }
 
   /** promote-8.lua */
@@ -281,6 +312,10 @@ export class EventQueue {
     return seq <= this.closedSeq;
   }
 
+  private isLostPlace(seq: number): boolean {
+    return this.lost.some(([from, to]) => seq >= from && seq <= to);
+  }
+
   private oldestLiveHeartbeat(now: number): number {
     return now - this.config.waitTimeoutMs;
   }
@@ -312,13 +347,13 @@ export class EventQueue {
     this.line.remove(id);
     this.seen.delete(id);
     this.totals.abandonedTotal++;
-    this.journal.append(now, 'user.abandoned', id, { seq });
+    this.log(now, 'user.abandoned', id, { seq });
   }
 
   private removeWaiter(id: string, seq: number, now: number): void {
     this.line.remove(id);
     this.seen.delete(id);
-    this.journal.append(now, 'user.removed', id, { seq, reason: 'EVENT_CLOSED' });
+    this.log(now, 'user.removed', id, { seq, reason: 'EVENT_CLOSED' });
   }
 
   private endWaiter(id: string, seq: number, fate: WaiterFate, now: number): 'EVENT_CLOSED' | 'WAIT_TIMEOUT' {
@@ -346,7 +381,7 @@ export class EventQueue {
   private admitImmediately(id: string, seq: number, now: number, journaledKey: string | null): SessionRecord {
     const session = this.startSession(id, seq, now);
     this.totals.admittedTotal++;
-    this.journal.append(now, 'user.admitted', id, { seq, expiresAt: session.expiresAt, immediate: true, ...idemField(journaledKey) });
+    this.log(now, 'user.admitted', id, { ...this.admittedPayload(seq, session, true), ...idemField(journaledKey) });
     return session;
   }
 
@@ -355,10 +390,10 @@ export class EventQueue {
     this.done.set(id, { seq: session.seq, kind });
     if (kind === 'X') {
       this.totals.exitedTotal++;
-      this.journal.append(now, 'user.exited', id, { seq: session.seq });
+      this.log(now, 'user.exited', id, { seq: session.seq });
     } else {
       this.totals.expiredTotal++;
-      this.journal.append(now, 'user.expired', id, { seq: session.seq });
+      this.log(now, 'user.expired', id, { seq: session.seq });
     }
   }
 
@@ -432,12 +467,24 @@ export class EventQueue {
         this.line.remove(head.id);
         this.seen.delete(head.id);
         const session = this.startSession(head.id, head.seq, now);
-        this.journal.append(now, 'user.admitted', head.id, { seq: head.seq, expiresAt: session.expiresAt, immediate: false });
+        this.log(now, 'user.admitted', head.id, this.admittedPayload(head.seq, session, false));
         result.admitted++;
       }
     }
     if (result.admitted > 0) this.countAdmissions(result.admitted, now);
     return result;
+  }
+
+  // ---- lua/includes/journal.lua -----------------------------------------------------------------
+
+  /** Every payload carries the epoch, so a rebuild reads only the entries of this store's event. */
+  private log(now: number, type: QueueJournalType, id: string, payload: Record<string, unknown>): void {
+    this.journal.append(now, type, id, { ...payload, epoch: this.epoch });
+  }
+
+  /** What the session's successToken is made of (jti is `epoch.seq`), so a rebuilt session answers the same claims. */
+  private admittedPayload(seq: number, session: SessionRecord, immediate: boolean): Record<string, unknown> {
+    return { seq, admittedAt: session.admittedAt, expiresAt: session.expiresAt, jti: `${this.epoch}.${seq}`, immediate };
   }
 
   // ---- the memory store's own ------------------------------------------------------------------
@@ -475,6 +522,7 @@ export class EventQueue {
       config: { ...this.config },
       epoch: this.epoch,
       closedSeq: this.closedSeq,
+      lost: this.lost,
       seq: this.seq,
       waiting: [...this.line.places()].map(({ id, seq }) => [id, seq, this.seen.get(id)!]),
       sessions: [...this.sessions].map(([id, s]) => [id, s.seq, s.admittedAt, s.expiresAt, s.successToken]),
@@ -486,9 +534,35 @@ export class EventQueue {
     };
   }
 
+  /** restore-8.lua and finish-rebuild-5.lua, the chunks kept by the store until the finish. */
+  static restored(event: RestoredEvent, chunks: readonly RestoredPlaces[], journal: MemoryJournal, now: number): EventQueue {
+    const queue = new EventQueue({ ...event.config }, event.epoch, journal);
+    const waiting = chunks.flatMap((chunk) => chunk.waiting).sort((a, b) => a[1] - b[1]);
+    for (const [id, seq] of waiting) {
+      queue.line.push(id, seq);
+      queue.seen.set(id, now); // a fresh heartbeat: nobody could poll while the place was lost
+    }
+    for (const chunk of chunks) {
+      for (const [id, seq, admittedAt, expiresAt] of chunk.sessions) queue.sessions.set(id, { seq, admittedAt, expiresAt, successToken: null });
+      for (const [id, seq, kind] of chunk.done) queue.done.set(id, { seq, kind });
+      for (const [hash, id] of chunk.idem) {
+        queue.keyIds.set(hash, id);
+        queue.keyOfId.set(id, hash);
+      }
+    }
+    queue.rebuildExpiries();
+    queue.seq = event.seq;
+    queue.closedSeq = event.closedSeq;
+    queue.lost = event.lost.map(([from, to]) => [from, to]);
+    queue.totals = { ...event.totals };
+    queue.log(now, 'queue.configured', '', { closedSeq: event.closedSeq, seq: event.seq, lost: queue.lost });
+    return queue;
+  }
+
   static fromSnapshot(snapshot: EventQueueSnapshot, journal: MemoryJournal): EventQueue {
     const queue = new EventQueue({ ...snapshot.config }, snapshot.epoch, journal);
     queue.closedSeq = snapshot.closedSeq;
+    queue.lost = snapshot.lost ?? [];
     queue.seq = snapshot.seq;
     for (const [id, seq] of snapshot.waiting) queue.line.push(id, seq);
     // Heartbeat order is rebuilt from the times (stable sort keeps arrival order among equal times).

@@ -1,5 +1,6 @@
 import { FakeClock, type Place, type QueueConfig } from '@foyer/domain';
 
+import { buildNewEvent, configureOrBuild } from '../new-event.js';
 import { MemoryQueueStore } from './memory-queue.store.js';
 
 /** What only the memory store has to get right; the shared behaviour is in test/queue-store.contract.ts. */
@@ -22,33 +23,37 @@ async function placeOf(store: MemoryQueueStore, id: string): Promise<Place> {
 }
 
 describe('MemoryQueueStore', () => {
-  it('makes epochs with the given maker', async () => {
-    const store = new MemoryQueueStore({ random: () => 'epoch-1' });
-    await store.configure(config());
+  it('makes no event on configure: only a build does, with the epoch it is given', async () => {
+    const store = new MemoryQueueStore();
+    expect(await store.configure(config())).toBe(false);
+    expect(await store.enter('sale', 'a')).toEqual({ outcome: 'NO_EVENT' });
+    await buildNewEvent(store, config(), 'epoch-1');
     expect((await placeOf(store, 'a')).epoch).toBe('epoch-1');
   });
 
   it('keeps journal ids growing when the clock steps back', async () => {
     const clock = new FakeClock(1_000_000);
     const store = new MemoryQueueStore({ clock });
-    await store.configure(config({ limitCnt: 0 }));
+    await configureOrBuild(store, config({ limitCnt: 0 }));
     await placeOf(store, 'a');
     clock.set(999_000);
     await placeOf(store, 'b');
     const entries = await store.readJournal('sale', 10);
+    // The build's queue.configured, then the two places.
     expect(entries.map((entry) => [entry.entryId, entry.at])).toEqual([
       ['1000000-0', 1_000_000],
       ['1000000-1', 1_000_000],
+      ['1000000-2', 1_000_000],
     ]);
   });
 
   it('ranks exactly with a hundred thousand waiting, and after promotions', async () => {
     const store = new MemoryQueueStore({ clock: new FakeClock() });
-    await store.configure(config({ limitCnt: 0 }));
+    await configureOrBuild(store, config({ limitCnt: 0 }));
     let last: Place | undefined;
     for (let i = 0; i < 100_000; i++) last = await placeOf(store, `u${i}`);
     expect(await store.poll(last!)).toMatchObject({ state: { status: 'WAIT', rank: 100_000 } });
-    await store.configure(config({ limitCnt: 1_500 }));
+    await configureOrBuild(store, config({ limitCnt: 1_500 }));
     expect(await store.promote('sale', 1_000)).toEqual({ admitted: 1_000, abandoned: 0 });
     expect(await store.promote('sale', 1_000)).toEqual({ admitted: 500, abandoned: 0 });
     expect(await store.poll(last!)).toMatchObject({ state: { status: 'WAIT', rank: 98_500 } });
@@ -57,7 +62,7 @@ describe('MemoryQueueStore', () => {
   it('still expires the right sessions after long exit churn', async () => {
     const clock = new FakeClock();
     const store = new MemoryQueueStore({ clock });
-    await store.configure(config({ limitCnt: 2, sessionTtlMs: 10_000 }));
+    await configureOrBuild(store, config({ limitCnt: 2, sessionTtlMs: 10_000 }));
     for (let i = 0; i < 3_000; i++) await store.exit(await placeOf(store, `churn-${i}`));
     const kept = await placeOf(store, 'kept');
     clock.advance(5_000);

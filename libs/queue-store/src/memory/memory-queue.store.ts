@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 import {
   systemClock,
   type Clock,
@@ -16,6 +14,9 @@ import {
   type QueueStore,
   type SweepResult,
   type VerifyResult,
+  type BeginRebuild,
+  type RestoredEvent,
+  type RestoredPlaces,
 } from '@foyer/domain';
 
 import { EventQueue, placeEcho } from './event-queue.js';
@@ -25,8 +26,12 @@ import { MEMORY_SNAPSHOT_FORMAT, type MemoryQueueSnapshot } from './memory-snaps
 
 export interface MemoryQueueStoreOptions {
   clock?: Clock;
-  /** Makes a new event's epoch; random by default. */
-  random?: () => string;
+}
+
+interface PendingRebuild {
+  holder: string;
+  until: number;
+  chunks: RestoredPlaces[];
 }
 
 const NO_STATS: QueueStats = {
@@ -48,20 +53,55 @@ export class MemoryQueueStore implements QueueStore {
   /** Kept apart from `events`: a journal outlives its event until it has been forwarded. */
   private readonly journals = new Map<string, MemoryJournal>();
   private readonly hits = new FixedWindowCounter();
+  /** Events being rebuilt, by id: not live until the finish (rebuilds are not kept in snapshots). */
+  private readonly rebuilds = new Map<string, PendingRebuild>();
   private readonly clock: Clock;
-  private readonly makeEpoch: () => string;
 
   constructor(options: MemoryQueueStoreOptions = {}) {
     this.clock = options.clock ?? systemClock;
-    this.makeEpoch = options.random ?? (() => randomBytes(9).toString('base64url'));
   }
 
-  async configure(config: QueueConfig): Promise<void> {
+  async configure(config: QueueConfig): Promise<boolean> {
     const event = this.events.get(config.eventId);
+    if (!event) return false; // only a rebuild makes an event
     // A stale writer (a tick that read the row before a PATCH) must never undo a newer change.
-    if (event && config.version < event.version) return;
-    if (event) event.configure({ ...config });
-    else this.events.set(config.eventId, new EventQueue({ ...config }, this.makeEpoch(), this.journalOf(config.eventId)));
+    if (config.version >= event.version) event.configure({ ...config }, this.clock.now());
+    return true;
+  }
+
+  /**
+   * begin-rebuild-11.lua. The embedded store needs no rebuild after a restart (its snapshot is its
+   * persistence); it goes through the same steps to make a new event, as Redis does.
+   */
+  async beginRebuild(eventId: string, holder: string, leaseMs: number): Promise<BeginRebuild> {
+    if (this.events.has(eventId)) return 'PRESENT';
+    const now = this.clock.now();
+    const pending = this.rebuilds.get(eventId);
+    if (pending && pending.holder !== holder && pending.until > now) return 'HELD';
+    this.rebuilds.set(eventId, { holder, until: now + leaseMs, chunks: [] });
+    return 'BEGUN';
+  }
+
+  /** restore-8.lua */
+  async restoreChunk(eventId: string, holder: string, leaseMs: number, chunk: RestoredPlaces): Promise<boolean> {
+    const pending = this.heldRebuild(eventId, holder);
+    if (!pending) return false;
+    pending.until = this.clock.now() + leaseMs;
+    pending.chunks.push(structuredClone(chunk));
+    return true;
+  }
+
+  /** finish-rebuild-5.lua */
+  async finishRebuild(eventId: string, holder: string, event: RestoredEvent): Promise<boolean> {
+    const pending = this.heldRebuild(eventId, holder);
+    if (!pending) return false;
+    this.rebuilds.delete(eventId);
+    this.events.set(eventId, EventQueue.restored(event, pending.chunks, this.journalOf(eventId), this.clock.now()));
+    return true;
+  }
+
+  async reregisterSession(place: Place, admittedAt: number, expiresAt: number): Promise<boolean> {
+    return this.events.get(place.eventId)?.reregister(place, admittedAt, expiresAt, this.clock.now()) ?? false;
   }
 
   async configVersion(eventId: string): Promise<number | null> {
@@ -162,6 +202,13 @@ export class MemoryQueueStore implements QueueStore {
       store.events.set(eventId, EventQueue.fromSnapshot(event, store.journalOf(eventId)));
     }
     return store;
+  }
+
+  /** The event's rebuild while `holder` holds its lease (the lock of begin-rebuild-11.lua), else undefined. */
+  private heldRebuild(eventId: string, holder: string): PendingRebuild | undefined {
+    const pending = this.rebuilds.get(eventId);
+    if (!pending || pending.holder !== holder || pending.until <= this.clock.now() || this.events.has(eventId)) return undefined;
+    return pending;
   }
 
   private journalOf(eventId: string): MemoryJournal {

@@ -8,6 +8,7 @@ import { FakeClock, type Place, type QueueConfig } from '@foyer/domain';
 
 import { MemoryQueueStore } from './memory-queue.store.js';
 import { MemorySnapshotFile, type SnapshotLogger } from './memory-snapshot.js';
+import { configureOrBuild } from '../new-event.js';
 
 const config = (overrides: Partial<QueueConfig> = {}): QueueConfig => ({
   eventId: 'concert',
@@ -51,11 +52,11 @@ describe('MemorySnapshotFile', () => {
   it('restores a store that answers exactly as the saved one', async () => {
     const clock = new FakeClock();
     const store = new MemoryQueueStore({ clock });
-    await store.configure(config({ eventId: 'closed', status: 'OPEN', limitCnt: 0 }));
+    await configureOrBuild(store, config({ eventId: 'closed', status: 'OPEN', limitCnt: 0 }));
     const closedWaiter = await placeOf(store, 'closed', 'z');
-    await store.configure(config({ eventId: 'closed', status: 'CLOSED', limitCnt: 0 }));
+    await configureOrBuild(store, config({ eventId: 'closed', status: 'CLOSED', limitCnt: 0 }));
 
-    await store.configure(config({ limitCnt: 1 }));
+    await configureOrBuild(store, config({ limitCnt: 1 }));
     const a = await placeOf(store, 'concert', 'a');
     const b = await placeOf(store, 'concert', 'b');
     const c = await placeOf(store, 'concert', 'c');
@@ -114,12 +115,12 @@ describe('MemorySnapshotFile', () => {
   it('keeps journal ids growing after a restore', async () => {
     const clock = new FakeClock();
     const store = new MemoryQueueStore({ clock });
-    await store.configure(config({ limitCnt: 0 }));
+    await configureOrBuild(store, config({ limitCnt: 0 }));
     await placeOf(store, 'concert', 'a');
     const restored = MemoryQueueStore.fromSnapshot(store.toSnapshot(), { clock });
     await placeOf(restored, 'concert', 'b');
     const ids = (await restored.readJournal('concert', 10)).map((entry) => entry.entryId);
-    expect(ids).toEqual([`${clock.now()}-0`, `${clock.now()}-1`]);
+    expect(ids).toEqual([`${clock.now()}-0`, `${clock.now()}-1`, `${clock.now()}-2`]); // the build's entry, a, b
   });
 
   it('loads null for a missing, corrupt or foreign file, and never throws', () => {
@@ -194,9 +195,9 @@ describe('MemorySnapshotFile', () => {
 
   it('replaces the file whole and leaves no temporary file behind', async () => {
     const store = new MemoryQueueStore();
-    await store.configure(config());
+    await configureOrBuild(store, config());
     file.save(store.toSnapshot());
-    await store.configure(config({ version: 2 }));
+    await configureOrBuild(store, config({ version: 2 }));
     file.save(store.toSnapshot());
     expect(file.load()!.events[0].config.version).toBe(2);
     expect(readdirSync(join(dir, 'nested'))).toEqual(['queue.json']);
@@ -204,12 +205,12 @@ describe('MemorySnapshotFile', () => {
 
   it('after a lost snapshot, a configured event has a new epoch and old tickets are PLACE_LOST', async () => {
     const before = new MemoryQueueStore();
-    await before.configure(config());
+    await configureOrBuild(before, config());
     const a = await placeOf(before, 'concert', 'a');
     expect(existsSync(join(dir, 'nested', 'queue.json'))).toBe(false);
 
     const after = file.load() ? MemoryQueueStore.fromSnapshot(file.load()!) : new MemoryQueueStore();
-    await after.configure(config());
+    await configureOrBuild(after, config());
     const fresh = await placeOf(after, 'concert', 'a');
     expect(fresh).toMatchObject({ id: 'a', seq: 1 });
     expect(fresh.epoch).not.toBe(a.epoch);

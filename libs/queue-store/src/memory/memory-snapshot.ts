@@ -17,6 +17,8 @@ export interface EventQueueSnapshot {
   config: QueueConfig;
   epoch: string;
   closedSeq: number;
+  /** Seq ranges a rebuild could not restore (absent in snapshots written before rebuilds existed). */
+  lost?: [number, number][];
   seq: number;
   /** `[id, seq, lastHeartbeat]`, head of the line first. Tuples keep a million waiters small. */
   waiting: [string, number, number][];

@@ -7,9 +7,11 @@
  * The per-event keys. What each holds is written in the header of the Lua that handles it:
  * includes/config (cfg), includes/waiters (wait, seen), includes/sessions (active, sess, tok, done),
  * includes/journal (log), includes/idempotency (idem); seq is the arrival counter enter-11 increments; stats holds the totals of
- * stats-3 and the admission-rate buckets and rate of rate-buckets-2 and set-rate-2.
+ * stats-3 and the admission-rate buckets and rate of rate-buckets-2 and set-rate-2. idem maps the
+ * SHA-256 of an enter's Idempotency-Key to the id it placed; lock is held while the event is
+ * rebuilt from the journal (begin-rebuild-11).
  */
-export const EVENT_KEY_NAMES = ['cfg', 'seq', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'log', 'idem'] as const;
+export const EVENT_KEY_NAMES = ['cfg', 'seq', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'log', 'idem', 'lock'] as const;
 export type EventKeyName = (typeof EVENT_KEY_NAMES)[number];
 
 export type EventKeys = Readonly<Record<EventKeyName, string>>;

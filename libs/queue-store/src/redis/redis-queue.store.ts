@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import {
   JOURNAL_TYPES,
@@ -20,6 +19,9 @@ import {
   type SweepResult,
   type VerifyResult,
   StoreUnavailableError,
+  type BeginRebuild,
+  type RestoredEvent,
+  type RestoredPlaces,
 } from '@foyer/domain';
 import { EXIT_PROMOTE_MAX } from '../exit-promotion.js';
 import { QueueKeys } from './queue-keys.js';
@@ -89,18 +91,46 @@ export class RedisQueueStore implements QueueStore {
     return reportingOutages(this);
   }
 
-  async configure(config: QueueConfig): Promise<void> {
-    await this.run('configure', config.eventId, [
-      config.status,
-      config.limitCnt,
-      config.sessionTtlMs,
-      config.waitTimeoutMs,
-      config.pollRefusalMs,
-      config.blockReentry ? 1 : 0,
-      config.version,
-      // Used only when the event has no epoch yet (first configure, or after dropEvent).
-      randomBytes(9).toString('base64url'),
-    ]);
+  async configure(config: QueueConfig): Promise<boolean> {
+    return Number(await this.run('configure', config.eventId, configArgs(config))) >= 0;
+  }
+
+  async beginRebuild(eventId: string, holder: string, leaseMs: number): Promise<BeginRebuild> {
+    const code = Number(await this.run('begin-rebuild', eventId, [holder, leaseMs]));
+    return code === 0 ? 'BEGUN' : code === 1 ? 'HELD' : 'PRESENT';
+  }
+
+  async restoreChunk(eventId: string, holder: string, leaseMs: number, chunk: RestoredPlaces): Promise<boolean> {
+    const args: ScriptArg[] = [holder, leaseMs, chunk.waiting.length, chunk.sessions.length, chunk.done.length, chunk.idem.length];
+    for (const [id, seq] of chunk.waiting) args.push(id, seq);
+    for (const [id, seq, admittedAt, expiresAt] of chunk.sessions) args.push(id, seq, admittedAt, expiresAt);
+    for (const [id, seq, kind] of chunk.done) args.push(id, `${seq}:${kind}`);
+    for (const [hash, id] of chunk.idem) args.push(hash, id);
+    return Number(await this.run('restore', eventId, args)) === 1;
+  }
+
+  async finishRebuild(eventId: string, holder: string, event: RestoredEvent): Promise<boolean> {
+    const { totals } = event;
+    const args = [
+      holder,
+      ...configArgs(event.config),
+      event.epoch,
+      event.seq,
+      event.closedSeq,
+      JSON.stringify(event.lost),
+      totals.admittedTotal,
+      totals.exitedTotal,
+      totals.expiredTotal,
+      totals.abandonedTotal,
+    ];
+    const live = Number(await this.run('finish-rebuild', eventId, args)) === 1;
+    if (live) this.rates.forget(eventId);
+    return live;
+  }
+
+  async reregisterSession(place: Place, admittedAt: number, expiresAt: number): Promise<boolean> {
+    const args = [place.id, place.seq, place.epoch, admittedAt, expiresAt];
+    return Number(await this.run('reregister', place.eventId, args)) === 1;
   }
 
   async configVersion(eventId: string): Promise<number | null> {
@@ -257,6 +287,11 @@ export class RedisQueueStore implements QueueStore {
     }
     return reply;
   }
+}
+
+/** The settings as configure-3 and finish-rebuild-5 take them (ARGV order). */
+function configArgs(config: QueueConfig): ScriptArg[] {
+  return [config.status, config.limitCnt, config.sessionTtlMs, config.waitTimeoutMs, config.pollRefusalMs, config.blockReentry ? 1 : 0, config.version];
 }
 
 function numbers(reply: unknown): number[] {

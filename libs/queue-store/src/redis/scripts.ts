@@ -23,7 +23,7 @@ export const LUA_INCLUDES_DIR = join(LUA_DIR, 'includes');
  * header lists the same names. `rl` is the rate-limit counter, the only key not of an event.
  */
 export const SCRIPT_KEYS = {
-  configure: ['cfg', 'seq'],
+  configure: ['cfg', 'seq', 'log'],
   enter: ['cfg', 'seq', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'log', 'idem'],
   heartbeat: ['cfg', 'wait', 'seen'],
   poll: ['cfg', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'log'],
@@ -37,6 +37,10 @@ export const SCRIPT_KEYS = {
   'set-rate': ['cfg', 'stats'],
   drop: ['cfg', 'seq', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'idem'],
   backlog: ['log'],
+  'begin-rebuild': ['lock', 'cfg', 'seq', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'idem'],
+  restore: ['lock', 'cfg', 'wait', 'seen', 'active', 'sess', 'done', 'idem'],
+  'finish-rebuild': ['lock', 'cfg', 'seq', 'stats', 'log'],
+  reregister: ['cfg', 'wait', 'seen', 'active', 'sess', 'tok', 'done', 'stats', 'log'],
   hit: ['rl'],
 } as const satisfies Record<string, readonly (EventKeyName | 'rl')[]>;
 

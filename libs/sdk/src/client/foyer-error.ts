@@ -16,6 +16,7 @@ export type FoyerErrorCode =
   | 'RATE_LIMITED'
   | 'POLL_TOO_FREQUENT'
   | 'STORE_UNAVAILABLE'
+  | 'QUEUE_REBUILDING'
   | (string & {});
 
 /**

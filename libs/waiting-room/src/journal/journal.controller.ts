@@ -38,10 +38,22 @@ export class JournalQueryDto {
 
 class JournalEntryDto {
   @ApiProperty({ type: 'integer' }) offset!: number;
-  @ApiProperty({ example: 'user.admitted' }) type!: string;
+  @ApiProperty({
+    example: 'user.admitted',
+    description:
+      'event.created, event.updated, event.deleted; user.entered, user.admitted, user.exited, user.expired, user.abandoned, user.removed; ' +
+      "queue.configured (the queue store wrote the event's settings: closedSeq; or rebuilt it from the journal: seq, lost)",
+  })
+  type!: string;
   @ApiProperty() eventId!: string;
-  @ApiPropertyOptional({ description: 'absent on event.* entries' }) id?: string;
-  @ApiProperty({ type: Object }) payload!: Record<string, unknown>;
+  @ApiPropertyOptional({ description: 'absent on event.* and queue.* entries' }) id?: string;
+  @ApiProperty({
+    type: Object,
+    description:
+      'queue entries carry seq and the store epoch; user.admitted also admittedAt, expiresAt and jti (what the successToken is made of); ' +
+      'user.entered the SHA-256 (idem) of its Idempotency-Key when it had one',
+  })
+  payload!: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 

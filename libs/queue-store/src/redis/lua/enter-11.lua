@@ -57,6 +57,7 @@ local cfg = readConfig(ev.cfg)
 if not cfg then
   return { REPLY.NO_EVENT }
 end
+ev.epoch = cfg.epoch
 local now = nowMs()
 
 if keyHash ~= '' then
@@ -110,6 +111,6 @@ end
 
 redis.call('ZADD', ev.wait, seq, id)
 redis.call('ZADD', ev.seen, now, id)
-journal(ev.log, 'user.entered', id, '{"seq":' .. int(seq) .. idemField(journaledKey) .. '}')
+journal(ev, 'user.entered', id, seqPayload(seq) .. idemField(journaledKey))
 local rank = redis.call('ZRANK', ev.wait, id) + 1
 return { REPLY.WAIT, seq, cfg.epoch, rank, redis.call('HGET', ev.stats, 'rate') }

@@ -40,6 +40,7 @@ local cfg = readConfig(ev.cfg)
 if not cfg then
   return { REPLY.NO_EVENT }
 end
+ev.epoch = cfg.epoch
 if cfg.epoch ~= ARGV[3] then
   return { REPLY.NO_SESSION }
 end

@@ -26,6 +26,7 @@
     {ENTER, seq, epoch, admittedAt, expiresAt, successToken or nil}
     {BLOCK, seq, epoch}
     {EXPIRED, seq, epoch, reason}    WAIT_TIMEOUT, SESSION_ENDED, EXITED, EVENT_CLOSED, PLACE_LOST
+                                     (another epoch, or a seq in a range a rebuild lost)
 ]]
 --@include "replies"
 --@include "config"
@@ -44,6 +45,7 @@ local cfg = readConfig(ev.cfg)
 if not cfg then
   return { REPLY.NO_EVENT }
 end
+ev.epoch = cfg.epoch
 if cfg.epoch ~= epoch then
   return { REPLY.EXPIRED, seq, epoch, 'PLACE_LOST' }
 end
@@ -77,5 +79,9 @@ if ended and ended.seq == seq then
   return { REPLY.EXPIRED, seq, epoch, ended.kind == 'X' and 'EXITED' or 'SESSION_ENDED' }
 end
 
+-- Never journaled before the store was lost: nobody knows what became of it.
+if isLostPlace(ev.cfg, seq) then
+  return { REPLY.EXPIRED, seq, epoch, 'PLACE_LOST' }
+end
 -- The place is gone: ended by the close, or swept after its heartbeat went stale.
 return { REPLY.EXPIRED, seq, epoch, isClosedPlace(cfg, seq) and 'EVENT_CLOSED' or 'WAIT_TIMEOUT' }

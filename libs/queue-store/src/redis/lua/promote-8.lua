@@ -27,5 +27,6 @@ local cfg = readConfig(ev.cfg)
 if not cfg then
   return { 0, 0 }
 end
+ev.epoch = cfg.epoch
 local admitted, abandoned = promoteInto(ev, cfg, nowMs(), tonumber(ARGV[1]), tonumber(ARGV[2]))
 return { admitted, abandoned }

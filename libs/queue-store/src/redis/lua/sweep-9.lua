@@ -31,6 +31,7 @@ local cfg = readConfig(ev.cfg)
 if not cfg or max <= 0 then
   return { 0, 0, 0 }
 end
+ev.epoch = cfg.epoch
 local now = nowMs()
 
 -- What isRunning, isStale and isClosedPlace end, each read as a range (their bounds from the includes).

@@ -37,3 +37,19 @@ end
 local function isStale(cfg, lastSeen, now)
   return lastSeen == nil or lastSeen < oldestLiveHeartbeat(cfg, now)
 end
+
+-- Whether seq lies in a range a rebuild could not restore: numbers handed out but never forwarded
+-- to the journal before the store lost them. Read only where a place is not found (never on a
+-- live poll), so the ranges stay out of readConfig.
+local function isLostPlace(cfgKey, seq)
+  local lost = redis.call('HGET', cfgKey, 'lost')
+  if not lost then
+    return false
+  end
+  for _, range in ipairs(cjson.decode(lost)) do
+    if seq >= range[1] and seq <= range[2] then
+      return true
+    end
+  end
+  return false
+end

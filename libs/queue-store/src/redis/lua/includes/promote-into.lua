@@ -9,7 +9,7 @@
   (ZREM seen, ZADD active, HSET sess, HDEL tok) and the counters once per call: the same
   writes as `admit` makes one user at a time, in a third of the commands. The journal keeps one
   entry per user, in pop order.
-  ev: the script's key table (wait, seen, active, sess, tok, stats, log).
+  ev: the script's key table (wait, seen, active, sess, tok, stats, log) and the epoch.
   Returns admitted, abandoned.
 ]]
 --@include "event-status"
@@ -30,7 +30,6 @@ local function promoteInto(ev, cfg, now, max, rateBucketMs)
   local free = cfg.limitCnt - redis.call('ZCARD', ev.active)
   local expiresAt = now + cfg.sessionTtlMs
   local sessionTail = ':' .. int(now) .. ':' .. int(expiresAt)
-  local payloadTail = ',"expiresAt":' .. int(expiresAt) .. ',"immediate":false}'
   while admitted < free and pops < max do
     local heads = redis.call('ZPOPMIN', ev.wait, math.min(free - admitted, max - pops, PROMOTE_CHUNK))
     if #heads == 0 then
@@ -56,7 +55,7 @@ local function promoteInto(ev, cfg, now, max, rateBucketMs)
         activeArgs[#activeArgs + 1] = id
         sessArgs[#sessArgs + 1] = id
         sessArgs[#sessArgs + 1] = int(seq) .. sessionTail
-        journal(ev.log, 'user.admitted', id, '{"seq":' .. int(seq) .. payloadTail)
+        journal(ev, 'user.admitted', id, admittedPayload(ev, seq, now, expiresAt, 'false'))
       end
     end
     if #admittedIds > 0 then

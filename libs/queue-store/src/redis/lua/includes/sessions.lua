@@ -1,7 +1,7 @@
 --[[
   Admitted users: `active` (score = expiresAt), `sess` (id -> "seq:admittedAt:expiresAt"),
   `tok` (id -> successToken) and, once a session ended, `done` (id -> "seq:X" exit, "seq:S" expiry).
-  ev: the script's key table (active, sess, tok, done, stats, log).
+  ev: the script's key table (active, sess, tok, done, stats, log) and the epoch.
 ]]
 --@include "journal"
 
@@ -43,7 +43,7 @@ local function admitImmediately(ev, cfg, id, seq, now, journaledKey)
   redis.call('HSET', ev.sess, id, int(seq) .. ':' .. int(now) .. ':' .. int(expiresAt))
   redis.call('HDEL', ev.tok, id)
   redis.call('HINCRBY', ev.stats, 'admittedTotal', 1)
-  journal(ev.log, 'user.admitted', id, '{"seq":' .. int(seq) .. ',"expiresAt":' .. int(expiresAt) .. ',"immediate":true' .. idemField(journaledKey) .. '}')
+  journal(ev, 'user.admitted', id, admittedPayload(ev, seq, now, expiresAt, 'true') .. idemField(journaledKey))
   return expiresAt
 end
 
@@ -55,9 +55,9 @@ local function endSession(ev, id, seq, kind)
   redis.call('HSET', ev.done, id, int(seq) .. ':' .. kind)
   if kind == 'X' then
     redis.call('HINCRBY', ev.stats, 'exitedTotal', 1)
-    journal(ev.log, 'user.exited', id, seqPayload(seq))
+    journal(ev, 'user.exited', id, seqPayload(seq))
   else
     redis.call('HINCRBY', ev.stats, 'expiredTotal', 1)
-    journal(ev.log, 'user.expired', id, seqPayload(seq))
+    journal(ev, 'user.expired', id, seqPayload(seq))
   end
 end

@@ -1,7 +1,7 @@
 --[[
   Waiters. A waiter is only its `wait` (score = seq) and `seen` (score = last heartbeat) entries.
   How a place in the line ends, journaled; whether it still holds is in waiter-poll.
-  ev: the script's key table (wait, seen, stats, log).
+  ev: the script's key table (wait, seen, stats, log) and the epoch.
 ]]
 --@include "waiter-poll"
 --@include "journal"
@@ -11,14 +11,14 @@ local function abandonWaiter(ev, id, seq)
   redis.call('ZREM', ev.wait, id)
   redis.call('ZREM', ev.seen, id)
   redis.call('HINCRBY', ev.stats, 'abandonedTotal', 1)
-  journal(ev.log, 'user.abandoned', id, seqPayload(seq))
+  journal(ev, 'user.abandoned', id, seqPayload(seq))
 end
 
 -- The event closed after the place was taken.
 local function removeWaiter(ev, id, seq)
   redis.call('ZREM', ev.wait, id)
   redis.call('ZREM', ev.seen, id)
-  journal(ev.log, 'user.removed', id, '{"seq":' .. int(seq) .. ',"reason":"EVENT_CLOSED"}')
+  journal(ev, 'user.removed', id, seqPayload(seq) .. ',"reason":"EVENT_CLOSED"')
 end
 
 -- Ends a place that waiterFate found lapsed, journaled. Returns the reason its ticket now answers.
