@@ -63,7 +63,14 @@ async function memoryStore(): Promise<StoreUnderTest> {
   const self: StoreUnderTest = {
     store: new MemoryQueueStore(),
     lose: async () => (self.store = new MemoryQueueStore()),
-    idemOf: async (eventId) => Object.fromEntries((self.store as MemoryQueueStore).toSnapshot().events.find((e) => e.config.eventId === eventId)?.idem ?? []),
+    // The memory store keeps key → id and derives id → key from it; shown as Redis holds both.
+    idemOf: async (eventId) =>
+      Object.fromEntries(
+        ((self.store as MemoryQueueStore).toSnapshot().events.find((e) => e.config.eventId === eventId)?.idem ?? []).flatMap(([hash, id]) => [
+          [hash, id],
+          [`id:${id}`, hash],
+        ]),
+      ),
     removeKey: async () => {
       throw new Error('the memory store loses everything or nothing');
     },
@@ -177,7 +184,8 @@ describe.each([
     expect(await store.enter(eventId, 'a')).toEqual({ outcome: 'BLOCKED' });
     // Counters as the journal counted them.
     expect(await store.stats(eventId)).toEqual({ ...statsBefore, waiting: 3 });
-    expect(await subject.idemOf(eventId)).toEqual({ [idem]: 'f' });
+    // Both fields of a recorded key: the key's hash → the id, and the id → its key (forgotten on its next place).
+    expect(await subject.idemOf(eventId)).toEqual({ [idem]: 'f', 'id:f': idem });
 
     // The place never forwarded is lost, and its number is never handed out again.
     expect(await stateOf(lostPlace.place)).toEqual({ status: 'EXPIRED', place: lostPlace.place, reason: 'PLACE_LOST' });

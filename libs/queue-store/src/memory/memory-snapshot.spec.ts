@@ -103,7 +103,7 @@ describe('MemorySnapshotFile', () => {
   it('keeps the idempotency keys: a restored store answers a retry with the place, and still forgets a key on the next place', async () => {
     const clock = new FakeClock();
     const store = new MemoryQueueStore({ clock });
-    await store.configure(config({ limitCnt: 0 }));
+    await configureOrBuild(store, config({ limitCnt: 0 }));
     const key = { hash: 'a'.repeat(64), serverId: 'server-made-id-of-key-' };
     const first = await store.enter('concert', 'a', { key });
     const restored = MemoryQueueStore.fromSnapshot(JSON.parse(JSON.stringify(store.toSnapshot())), { clock });
