@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { StoreUnavailableError, type EnterResult, type Place, type QueueConfig } from '@foyer/domain';
 import { createRedis, whenReady } from '../libs/queue-store/src/redis/redis-connection.js';
 import { RedisQueueStore, type ReplicaAckReport } from '../libs/queue-store/src/redis/redis-queue.store.js';
+import { configureOrBuild } from '../libs/queue-store/src/new-event.js';
 import { commandCalls, eventIdsOnEveryMaster, LocalRedisCluster, LocalRedisPair } from './support/redis-cluster.js';
 
 const PREFIX = 'wait:';
@@ -60,7 +61,7 @@ describe('REDIS_WAIT_REPLICAS on a Redis Cluster of three masters and three repl
   it('answers a place only once the replica of its master holds it, on every master', async () => {
     const events = await eventIdsOnEveryMaster(cluster, `held-${randomUUID().slice(0, 8)}`);
     for (const { eventId, masterPort } of events) {
-      await store.configure(config(eventId, 1));
+      await configureOrBuild(store, config(eventId, 1));
       reports.length = 0;
       const first = placed(await store.enter(eventId, 'first'));
       expect(await store.saveSuccessToken(first, 'token-first')).toBe('token-first');
@@ -75,7 +76,7 @@ describe('REDIS_WAIT_REPLICAS on a Redis Cluster of three masters and three repl
 
   it('refuses a place, session or exit its replica did not confirm (503), reports it, and admits by promotion all the same', async () => {
     const [{ eventId, masterPort }] = await eventIdsOnEveryMaster(cluster, `frozen-${randomUUID().slice(0, 8)}`);
-    await store.configure(config(eventId, 1));
+    await configureOrBuild(store, config(eventId, 1));
     const admitted = placed(await store.enter(eventId, 'admitted'));
     expect(await store.saveSuccessToken(admitted, 'token-admitted')).toBe('token-admitted');
     await store.configure({ ...config(eventId, 1), limitCnt: 0, version: 2 });
@@ -117,7 +118,7 @@ describe('REDIS_WAIT_REPLICAS on a Redis Cluster of three masters and three repl
 
   it('answers the retry of an unconfirmed enter with the same Idempotency-Key the place it took, once confirmed', async () => {
     const [{ eventId, masterPort }] = await eventIdsOnEveryMaster(cluster, `retry-${randomUUID().slice(0, 8)}`);
-    await store.configure(config(eventId, 0));
+    await configureOrBuild(store, config(eventId, 0));
     const key = { hash: createHash('sha256').update(`key-${eventId}`).digest('hex'), serverId: `srv-${eventId}` };
     const replicaPort = await cluster.replicaOf(masterPort);
     cluster.freeze(replicaPort);
@@ -139,7 +140,7 @@ describe('REDIS_WAIT_REPLICAS on a Redis Cluster of three masters and three repl
 
   it('sends one WAIT for the scripts of one moment on a master (group commit), not one each', async () => {
     const [{ eventId, masterPort }] = await eventIdsOnEveryMaster(cluster, `group-${randomUUID().slice(0, 8)}`);
-    await store.configure(config(eventId, 0));
+    await configureOrBuild(store, config(eventId, 0));
     const waitsBefore = await commandCalls(masterPort, 'wait');
     reports.length = 0;
     const places = await Promise.all(Array.from({ length: 40 }, (_, i) => store.enter(eventId, `crowd-${i}`)));
@@ -157,7 +158,7 @@ describe('REDIS_WAIT_REPLICAS on a Redis Cluster of three masters and three repl
       waitForReplicas: { replicas: 0, timeoutMs: WAIT_TIMEOUT_MS },
       onReplicaAcks: (r) => reports.push(r),
     });
-    await unwaited.configure(config(eventId, 0));
+    await configureOrBuild(unwaited, config(eventId, 0));
     const replicaPort = await cluster.replicaOf(masterPort);
     cluster.freeze(replicaPort);
     try {
@@ -193,7 +194,7 @@ describe('REDIS_WAIT_REPLICAS on a single Redis with a replica (REDIS_URL, the A
 
   it('confirms a place held by the replica, and refuses one the frozen replica did not take', async () => {
     const eventId = `single-${randomUUID().slice(0, 8)}`;
-    await store.configure(config(eventId, 0));
+    await configureOrBuild(store, config(eventId, 0));
     const held = placed(await store.enter(eventId, 'held'));
     const replica = new Redis({ host: '127.0.0.1', port: pair.replicaPort });
     try {
