@@ -29,6 +29,8 @@ export interface RedisClusterOptions {
    * over by accident.
    */
   nodeTimeoutMs?: number;
+  /** `requirepass` (and `masterauth`) of every node, as managed clusters ask for AUTH. */
+  password?: string;
 }
 
 export interface ClusterNodeView {
@@ -50,6 +52,7 @@ export class LocalRedisCluster {
     readonly ports: number[],
     private readonly dir: string,
     private readonly nodeTimeoutMs: number,
+    readonly password: string | undefined,
   ) {}
 
   static async start(options: RedisClusterOptions = {}): Promise<LocalRedisCluster> {
@@ -58,7 +61,7 @@ export class LocalRedisCluster {
       const port = await freePort();
       if (!ports.includes(port)) ports.push(port);
     }
-    const cluster = new LocalRedisCluster(ports, mkdtempSync(join(tmpdir(), 'foyer-cluster-')), options.nodeTimeoutMs ?? 15_000);
+    const cluster = new LocalRedisCluster(ports, mkdtempSync(join(tmpdir(), 'foyer-cluster-')), options.nodeTimeoutMs ?? 15_000, options.password);
     try {
       await Promise.all(ports.map((port) => cluster.startServer(port)));
       await cluster.create();
@@ -168,7 +171,7 @@ export class LocalRedisCluster {
         for (const master of (await this.topology()).filter((node) => node.role === 'master' && node.slots.length > 0)) {
           const replication = String(await this.command(master.port, 'INFO', 'replication'));
           if (!/^slave0:.*state=online/m.test(replication)) return false;
-          if (!(await replicates(master.port, keyServedBy(master.slots)))) return false;
+          if (!(await replicates(master.port, keyServedBy(master.slots), this.password))) return false;
         }
         return true;
       },
@@ -185,7 +188,15 @@ export class LocalRedisCluster {
 
   /** One command on one node, on a connection of its own. */
   async command(port: number, ...args: (string | number)[]): Promise<unknown> {
-    const redis = new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
+    const redis = new Redis({
+      host: HOST,
+      port,
+      password: this.password,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: 2_000,
+    });
     redis.on('error', () => undefined);
     try {
       await redis.connect();
@@ -222,6 +233,7 @@ export class LocalRedisCluster {
         '0',
         '--dir',
         this.dir,
+        ...(this.password === undefined ? [] : ['--requirepass', this.password, '--masterauth', this.password]),
       ],
       { stdio: 'ignore' },
     );
@@ -230,7 +242,8 @@ export class LocalRedisCluster {
   }
 
   private async create(): Promise<void> {
-    const args = ['--cluster', 'create', ...this.ports.map((port) => `${HOST}:${port}`), '--cluster-replicas', '1', '--cluster-yes'];
+    const auth = this.password === undefined ? [] : ['-a', this.password, '--no-auth-warning'];
+    const args = [...auth, '--cluster', 'create', ...this.ports.map((port) => `${HOST}:${port}`), '--cluster-replicas', '1', '--cluster-yes'];
     const cli = spawn('redis-cli', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     cli.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -252,8 +265,8 @@ function keyServedBy(slots: [number, number][]): string {
  * Whether a write on the master at `port` reaches its replica: "online" in INFO comes a moment
  * before the replica takes the stream, and a test's first WAIT must not be the one that finds out.
  */
-async function replicates(port: number, key: string): Promise<boolean> {
-  const redis = new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+async function replicates(port: number, key: string, password?: string): Promise<boolean> {
+  const redis = new Redis({ host: HOST, port, password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   redis.on('error', () => undefined);
   try {
     await redis.connect();

@@ -48,9 +48,9 @@ export class EmbeddedQueue {
 
 /** The Redis queue store; an API process fails fast (→ 503), a worker-only process waits out an outage. */
 export async function openRedisQueueStore(config: FoyerConfig, metrics: FoyerMetrics): Promise<QueueStore> {
-  const { url, clusterNodes, keyPrefix, waitReplicas, waitTimeoutMs } = config.redis;
+  const { url, clusterNodes, clusterAuth, keyPrefix, waitReplicas, waitTimeoutMs } = config.redis;
   const profile = config.roles.has('api') ? 'api' : 'worker';
-  const redis = createRedis({ url, clusterNodes, profile, name: 'foyer', ...dependencyState.reporter('Redis') });
+  const redis = createRedis({ url, clusterNodes, clusterAuth, profile, name: 'foyer', ...dependencyState.reporter('Redis') });
   if (!(await readyWithin(redis))) new Logger('Stores').warn('Redis is not answering yet; queue routes answer 503 until it does');
   return new RedisQueueStore(redis, {
     keyPrefix,

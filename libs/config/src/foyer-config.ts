@@ -15,6 +15,8 @@ export interface FoyerConfig {
     /** `null` with `clusterNodes` also `null`: the embedded in-memory store. */
     url: string | null;
     clusterNodes: { host: string; port: number }[] | null;
+    /** From URL entries of REDIS_CLUSTER_NODES: the credentials and TLS every node takes; `null`: none. */
+    clusterAuth: ClusterAuth | null;
     keyPrefix: string;
     /**
      * `REDIS_WAIT_REPLICAS`: the scripts that queue or admit answer only once `WAIT` counts this many
@@ -67,4 +69,11 @@ export interface FoyerConfig {
   callbackRetentionDays: number;
   roles: ReadonlySet<Role>;
   logLevel: LogLevel;
+}
+
+/** How to reach every node of a Redis Cluster that asks for AUTH or TLS (managed clusters often do both). */
+export interface ClusterAuth {
+  username: string | null;
+  password: string | null;
+  tls: boolean;
 }

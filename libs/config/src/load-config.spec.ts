@@ -258,7 +258,7 @@ describe('loadConfig', () => {
 
   it('refuses malformed Redis settings', () => {
     expect(problemsOf({ ...GIVEN_SECRETS, REDIS_CLUSTER_NODES: 'a:7000,b' })).toEqual([
-      'REDIS_CLUSTER_NODES: must be host:port entries separated by commas, got "b"',
+      'REDIS_CLUSTER_NODES: must be host:port or redis[s]://[user:password@]host:port entries separated by commas, got "b"',
     ]);
     expect(problemsOf({ ...GIVEN_SECRETS, REDIS_CLUSTER_NODES: 'a:0' })).toHaveLength(1);
     expect(problemsOf({ ...GIVEN_SECRETS, REDIS_CLUSTER_NODES: ',' })).toEqual(['REDIS_CLUSTER_NODES: names no host:port']);
@@ -266,6 +266,29 @@ describe('loadConfig', () => {
       'REDIS_CLUSTER_NODES: set either REDIS_URL or REDIS_CLUSTER_NODES, not both',
     ]);
     expect(loadConfig({ ...GIVEN_SECRETS, REDIS_URL: 'rediss://:pw@r.example:6380/2' }).redis.url).toBe('rediss://:pw@r.example:6380/2');
+  });
+
+  it("takes a managed cluster's credentials and TLS from URL entries of REDIS_CLUSTER_NODES, never echoing a password", () => {
+    const redis = loadConfig({ ...GIVEN_SECRETS, REDIS_CLUSTER_NODES: 'rediss://default:s%40cret@c1.example:6380,c2.example:6380,[::1]:7000' }).redis;
+    expect(redis.clusterNodes).toEqual([
+      { host: 'c1.example', port: 6380 },
+      { host: 'c2.example', port: 6380 },
+      { host: '::1', port: 7000 },
+    ]);
+    expect(redis.clusterAuth).toEqual({ username: 'default', password: 's@cret', tls: true });
+    expect(loadConfig({ ...GIVEN_SECRETS, REDIS_CLUSTER_NODES: 'redis://:pw@a:7000,redis://:pw@b:7000' }).redis.clusterAuth).toEqual({
+      username: null,
+      password: 'pw',
+      tls: false,
+    });
+    expect(loadConfig({ ...GIVEN_SECRETS, REDIS_CLUSTER_NODES: 'a:7000' }).redis.clusterAuth).toBeNull();
+    expect(problemsOf({ ...GIVEN_SECRETS, REDIS_CLUSTER_NODES: 'redis://:one@a:7000,rediss://:two@b:7000' })).toEqual([
+      'REDIS_CLUSTER_NODES: the URL entries name different schemes or credentials: every node of a cluster takes the same ones',
+    ]);
+    const problems = problemsOf({ ...GIVEN_SECRETS, REDIS_CLUSTER_NODES: 'a:7000,redis://:hunter2@b:7000/3' });
+    expect(problems).toEqual([
+      'REDIS_CLUSTER_NODES: must be host:port or redis[s]://[user:password@]host:port entries separated by commas, got entry 2 (a URL)',
+    ]);
   });
 
   it('refuses REDIS_WAIT_REPLICAS on the embedded store, which has no replicas, and WAIT timeouts near the command timeout', () => {

@@ -3,7 +3,7 @@ import { parseEs256PrivateKey, parseEs256PublicKey, splitPemBlocks } from '@foye
 import { ConfigError } from './config-error.js';
 import { loadDevSecrets, type DevSecrets } from './dev-secrets.js';
 import { EnvReader } from './env-reader.js';
-import { LOG_LEVELS, ROLES, type FoyerConfig, type Role } from './foyer-config.js';
+import { LOG_LEVELS, ROLES, type ClusterAuth, type FoyerConfig, type Role } from './foyer-config.js';
 
 /** Production secrets shorter than this are refused: 32 bytes is HS256's minimum key size (RFC 7518 §3.2). */
 const MIN_PRODUCTION_SECRET_BYTES = 32;
@@ -116,16 +116,23 @@ function readRedis(read: EnvReader): FoyerConfig['redis'] {
   const url = read.url('REDIS_URL', ['redis:', 'rediss:'])?.href ?? null;
   const nodes = read.list('REDIS_CLUSTER_NODES');
   let clusterNodes: { host: string; port: number }[] | null = null;
+  let clusterAuth: ClusterAuth | null = null;
   if (nodes !== undefined) {
     clusterNodes = [];
-    for (const node of nodes) {
-      const match = HOST_PORT.exec(node);
-      const port = match ? Number(match[3]) : 0;
-      if (!match || port < 1 || port > 65_535) {
-        read.problem('REDIS_CLUSTER_NODES', `must be host:port entries separated by commas, got ${JSON.stringify(node)}`);
+    for (const [index, node] of nodes.entries()) {
+      const parsed = parseClusterNode(node);
+      if (parsed === null) {
+        // A URL entry may carry a password: never echo it.
+        const shown = /^rediss?:/i.test(node) ? `entry ${index + 1} (a URL)` : JSON.stringify(node);
+        read.problem('REDIS_CLUSTER_NODES', `must be host:port or redis[s]://[user:password@]host:port entries separated by commas, got ${shown}`);
         continue;
       }
-      clusterNodes.push({ host: match[1] ?? match[2], port });
+      clusterNodes.push(parsed.node);
+      if (parsed.auth === null) continue;
+      if (clusterAuth !== null && !sameAuth(clusterAuth, parsed.auth)) {
+        read.problem('REDIS_CLUSTER_NODES', 'the URL entries name different schemes or credentials: every node of a cluster takes the same ones');
+      }
+      clusterAuth ??= parsed.auth;
     }
     if (nodes.length === 0) read.problem('REDIS_CLUSTER_NODES', 'names no host:port');
   }
@@ -142,7 +149,40 @@ function readRedis(read: EnvReader): FoyerConfig['redis'] {
   if (waitReplicas > 0 && url === null && clusterNodes === null) {
     read.problem('REDIS_WAIT_REPLICAS', 'needs REDIS_URL or REDIS_CLUSTER_NODES: the embedded in-memory queue has no replicas to wait for');
   }
-  return { url, clusterNodes, keyPrefix, waitReplicas, waitTimeoutMs };
+  return { url, clusterNodes, clusterAuth, keyPrefix, waitReplicas, waitTimeoutMs };
+}
+
+/**
+ * One entry of REDIS_CLUSTER_NODES: `host:port`, or a URL (`redis://` or, for TLS, `rediss://`)
+ * whose user and password, if any, are the cluster's (managed clusters with AUTH or in-transit
+ * encryption). `null` when it is neither.
+ */
+function parseClusterNode(entry: string): { node: { host: string; port: number }; auth: ClusterAuth | null } | null {
+  if (/^rediss?:\/\//i.test(entry)) {
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      return null;
+    }
+    const port = url.port === '' ? 6379 : Number(url.port);
+    if (url.hostname === '' || (url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '') return null;
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const auth: ClusterAuth = {
+      username: url.username === '' ? null : decodeURIComponent(url.username),
+      password: url.password === '' ? null : decodeURIComponent(url.password),
+      tls: url.protocol.toLowerCase() === 'rediss:',
+    };
+    return { node: { host, port }, auth };
+  }
+  const match = HOST_PORT.exec(entry);
+  const port = match ? Number(match[3]) : 0;
+  if (!match || port < 1 || port > 65_535) return null;
+  return { node: { host: match[1] ?? match[2], port }, auth: null };
+}
+
+function sameAuth(a: ClusterAuth, b: ClusterAuth): boolean {
+  return a.username === b.username && a.password === b.password && a.tls === b.tls;
 }
 
 type GivenSecrets = { [K in keyof DevSecrets]: string | undefined };

@@ -15,6 +15,8 @@ export interface RedisConnectionOptions {
   url?: string | null;
   /** Startup nodes of a Redis Cluster. */
   clusterNodes?: { host: string; port: number }[] | null;
+  /** The credentials and TLS of every node of the cluster (the URL entries of REDIS_CLUSTER_NODES). */
+  clusterAuth?: { username: string | null; password: string | null; tls: boolean } | null;
   profile: RedisProfile;
   /** Shown in `CLIENT LIST`, to tell the processes apart. */
   name?: string;
@@ -65,8 +67,15 @@ function connect(options: RedisConnectionOptions): Redis | Cluster {
   };
   if (options.clusterNodes && options.clusterNodes.length > 0) {
     const nodes: ClusterNode[] = options.clusterNodes.map(({ host, port }) => ({ host, port }));
+    const auth = options.clusterAuth;
+    if (auth?.username) redisOptions.username = auth.username;
+    if (auth?.password) redisOptions.password = auth.password;
+    if (auth?.tls) redisOptions.tls = {};
     return new Cluster(nodes, {
       redisOptions,
+      // With TLS, connect by the name given, as the certificate names it, not by the address it
+      // resolves to (ioredis's advice for managed clusters such as ElastiCache).
+      ...(auth?.tls ? { dnsLookup: (address: string, callback: (err: Error | null, address: string) => void) => callback(null, address) } : {}),
       enableOfflineQueue: redisOptions.enableOfflineQueue,
       clusterRetryStrategy: redisOptions.retryStrategy ?? undefined,
     });

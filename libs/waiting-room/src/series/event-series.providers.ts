@@ -12,9 +12,9 @@ import { SeriesSettings } from './series-settings.js';
  */
 async function createEventSeries(config: FoyerConfig, settings: SeriesSettings): Promise<EventSeries> {
   if (config.queueStore.kind === 'embedded') return new MemoryEventSeries({ retentionMs: settings.retentionMs });
-  const { url, clusterNodes, keyPrefix } = config.redis;
+  const { url, clusterNodes, clusterAuth, keyPrefix } = config.redis;
   const profile = config.roles.has('api') ? 'api' : 'worker';
-  const redis = createRedis({ url, clusterNodes, profile, name: 'foyer-series', ...dependencyState.reporter('Redis') });
+  const redis = createRedis({ url, clusterNodes, clusterAuth, profile, name: 'foyer-series', ...dependencyState.reporter('Redis') });
   if (!(await readyWithin(redis))) new Logger('EventSeries').warn('Redis is not answering yet; the series route answers 503 until it does');
   return new RedisEventSeries(redis, { keyPrefix, retentionMs: settings.retentionMs });
 }
